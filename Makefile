@@ -1,0 +1,58 @@
+# make run   serve the portal with demo data on http://127.0.0.1:8000 (SQLite unless DATABASE_URL)
+# make test  the whole suite, browser tests included, on a throwaway PostgreSQL
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON := $(shell scripts/find-python.sh)
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 3
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run serve test messages bench clean
+
+help:
+	@echo "make run    serve the portal with demo data on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole suite (PostgreSQL, Chromium) and stop"
+	@echo "make messages  extract and compile translations"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else touch $@; fi
+
+# DEBUG stays on for the local demo unless the environment says otherwise (it needs no SECRET_KEY).
+run: export DEBUG ?= true
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(VENV)/bin/gunicorn reform_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+# Tests run with production-like settings (DEBUG off) on a throwaway PostgreSQL.
+test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
+test: export DEBUG := false
+test: export STATICFILES_BACKEND := django.contrib.staticfiles.storage.StaticFilesStorage
+test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
+test: install
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+messages: install
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=.tools --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
+
+clean:
+	rm -rf $(VENV) .tools staticfiles var/portal.sqlite3

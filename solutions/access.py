@@ -1,0 +1,41 @@
+"""One access helper per model: outsiders get 404, read-only people 403 on writes."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from solutions.models import Assignment, ProgressEntry, Task
+from units.access import is_coordinator
+
+
+def can_report(user, assignment: Assignment) -> bool:
+    """Members of the assigned unit report on it; coordinators may record a report for them."""
+    if is_coordinator(user):
+        return True
+    return user.memberships.filter(unit_id=assignment.unit_id).exists()
+
+
+def get_assignment(user, pk, *, for_write: bool = False) -> Assignment:
+    assignment = get_object_or_404(
+        Assignment.objects.for_user(user).select_related("task__plan", "task__area",
+                                                         "task__solution", "unit"),
+        pk=pk,
+    )
+    if for_write and not can_report(user, assignment):
+        raise PermissionDenied
+    return assignment
+
+
+def get_task(user, pk) -> Task:
+    return get_object_or_404(
+        Task.objects.for_user(user).select_related("plan", "area", "solution"), pk=pk
+    )
+
+
+def get_entry_for_download(user, pk) -> ProgressEntry:
+    """An evidence file is seen by whoever may see its assignment."""
+    return get_object_or_404(
+        ProgressEntry.objects.filter(
+            assignment__in=Assignment.objects.for_user(user)
+        ).exclude(evidence=""),
+        pk=pk,
+    )

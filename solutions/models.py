@@ -1,0 +1,320 @@
+import datetime
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan, ReformArea
+from units.access import can_read_all
+from units.models import Membership, Unit
+
+
+class Solution(models.Model):
+    """One of the plan's ten solutions (giải pháp)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="solutions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="solution_unique_plan_number"),
+            models.CheckConstraint(
+                name="solution_number_range", condition=Q(number__gte=1, number__lte=10)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Tasks a person may see: all for read-all roles, else those assigned to their units."""
+        if can_read_all(user):
+            return self
+        return self.filter(
+            pk__in=Assignment.objects.for_user(user).values("task_id")
+        )
+
+
+class Task(models.Model):
+    """A task of the plan (nhiệm vụ): clear person, clear task, clear time, clear output."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    area = models.ForeignKey(
+        ReformArea, verbose_name=_("reform area"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    solution = models.ForeignKey(
+        Solution,
+        verbose_name=_("solution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_('e.g. "2.3"'))
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    expected_output = models.CharField(
+        _("expected output"), max_length=500, help_text=_("Sản phẩm: a decision, a report, a plan…")
+    )
+    # Null means ongoing ("thường xuyên"): judged at the plan's end.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    source_document = models.CharField(_("source document"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["plan", "area__number", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="task_unique_plan_code"),
+            # The area and solution of the plan itself: composite foreign keys added on
+            # PostgreSQL by migration solutions.0002; clean() says it to the user.
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("solutions:task-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.area_id and self.plan_id and self.area.plan_id != self.plan_id:
+            errors["area"] = _("This reform area belongs to another plan.")
+        if self.solution_id and self.plan_id and self.solution.plan_id != self.plan_id:
+            errors["solution"] = _("This solution belongs to another plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Timeliness(models.TextChoices):
+    """The four classes of Vietnamese deadline accounting (DESIGN.md)."""
+
+    ON_TIME = "on_time", _("Done on time")
+    LATE = "late", _("Done late")
+    IN_PROGRESS = "in_progress", _("In progress")
+    OVERDUE = "overdue", _("Overdue")
+
+
+def timeliness_window(on: datetime.date | None = None):
+    """The date judged, the last due date that is "due soon", and the stale cut-off moment."""
+    on = on or timezone.localdate()
+    due_soon_until = on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    stale_day = on - datetime.timedelta(days=settings.STALE_DAYS)
+    stale_before = timezone.make_aware(datetime.datetime.combine(stale_day, datetime.time.min))
+    return on, due_soon_until, stale_before
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Assignments a person may see: all for read-all roles, else their units' only."""
+        if can_read_all(user):
+            return self
+        return self.filter(unit__in=Membership.objects.filter(user=user).values("unit_id"))
+
+    def with_timeliness(self, on: datetime.date | None = None):
+        """Annotate the one definition of timeliness, in SQL, as of a date (today by default).
+
+        timeliness: on_time / late / in_progress / overdue; due_soon and stale are flags on
+        top of in_progress (and overdue, for stale). An ongoing task (no due date) is
+        judged against its plan's end date. Assignment.timeliness_on() is the same rule in
+        Python for one object; tests hold the two together.
+        """
+        on, due_soon_until, stale_before = timeliness_window(on)
+        not_done = Q(completed_on__isnull=True)
+        return self.alias(
+            effective_due=Coalesce(F("due_date"), F("task__plan__end_date")),
+            last_activity=Coalesce(F("latest_report_at"), F("created_at")),
+        ).annotate(
+            effective_due_date=F("effective_due"),
+            timeliness=Case(
+                When(completed_on__lte=F("effective_due"), then=Value(Timeliness.ON_TIME)),
+                When(completed_on__isnull=False, then=Value(Timeliness.LATE)),
+                When(effective_due__lt=on, then=Value(Timeliness.OVERDUE)),
+                default=Value(Timeliness.IN_PROGRESS),
+            ),
+            due_soon=Case(
+                When(not_done & Q(effective_due__gte=on, effective_due__lte=due_soon_until),
+                     then=Value(True)),
+                default=Value(False),
+            ),
+            stale=Case(
+                When(not_done & Q(last_activity__lt=stale_before), then=Value(True)),
+                default=Value(False),
+            ),
+            # Worst first: overdue, due soon, the rest in progress, then done.
+            urgency=Case(
+                When(completed_on__isnull=False, then=Value(3)),
+                When(effective_due__lt=on, then=Value(0)),
+                When(effective_due__lte=due_soon_until, then=Value(1)),
+                default=Value(2),
+            ),
+        )
+
+    def by_urgency(self):
+        return self.order_by("urgency", "effective_due_date", "task__code", "pk")
+
+    def timeliness_counts(self, on: datetime.date | None = None) -> dict:
+        """One aggregate: total, the four classes, due soon and stale."""
+        return self.with_timeliness(on).aggregate(**timeliness_aggregates())
+
+
+def timeliness_aggregates(prefix: str = "") -> dict:
+    """Count() expressions for the classes, for aggregate() or for values().annotate()."""
+    p = prefix
+    return {
+        "total": Count(f"{p}pk", distinct=bool(p)),
+        **{
+            cls.value: Count(f"{p}pk", filter=Q(**{f"{p}timeliness": cls.value}))
+            for cls in Timeliness
+        },
+        "due_soon": Count(f"{p}pk", filter=Q(**{f"{p}due_soon": True})),
+        "stale": Count(f"{p}pk", filter=Q(**{f"{p}stale": True})),
+    }
+
+
+class Assignment(models.Model):
+    """A unit's share of a task (phân công): lead (chủ trì) or support (phối hợp)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        SUPPORT = "support", _("Support")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.LEAD)
+    # Starts as the task's; an extension changes due_date and keeps original_due_date.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    original_due_date = models.DateField(_("original due date"), null=True, blank=True)
+    latest_percent = models.PositiveSmallIntegerField(_("latest percent"), default=0)
+    latest_report_at = models.DateTimeField(_("latest report at"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["task__code", "role", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="assignment_unique_task_unit"),
+            models.CheckConstraint(
+                name="assignment_percent_range", condition=Q(latest_percent__lte=100)
+            ),
+            models.CheckConstraint(
+                name="assignment_completed_at_100",
+                condition=Q(completed_on__isnull=True) | Q(latest_percent=100),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "completed_on"], name="assignment_unit_done_idx"),
+            models.Index(fields=["due_date"], name="assignment_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} · {self.unit.label}"
+
+    def get_absolute_url(self):
+        return reverse("solutions:assignment-detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_on is not None
+
+    @property
+    def is_extended(self) -> bool:
+        return self.due_date != self.original_due_date
+
+    def timeliness_on(self, on: datetime.date | None = None) -> tuple[str, bool, bool]:
+        """(timeliness, due_soon, stale) for this one assignment: with_timeliness() in Python."""
+        on, due_soon_until, stale_before = timeliness_window(on)
+        due = self.due_date or self.task.plan.end_date
+        if self.completed_on is not None:
+            return (
+                Timeliness.ON_TIME if self.completed_on <= due else Timeliness.LATE,
+                False,
+                False,
+            )
+        status = Timeliness.OVERDUE if due < on else Timeliness.IN_PROGRESS
+        last_activity = self.latest_report_at or self.created_at
+        return status, on <= due <= due_soon_until, last_activity < stale_before
+
+    def days_late(self, on: datetime.date | None = None) -> int:
+        """Days past the due date: to the completion date, or to `on` while not done."""
+        due = self.due_date or self.task.plan.end_date
+        end = self.completed_on or on or timezone.localdate()
+        return max((end - due).days, 0)
+
+
+def evidence_upload_to(entry: "ProgressEntry", filename: str) -> str:
+    # A random name: the uploader's file name is kept only for display, never as a path.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = timezone.localdate()
+    return f"evidence/{today:%Y/%m}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class ProgressEntry(models.Model):
+    """One progress report (báo cáo tiến độ). Append-only: history is never edited or deleted."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    percent = models.PositiveSmallIntegerField(_("percent"))
+    note = models.TextField(_("note"))
+    evidence = models.FileField(
+        _("evidence file"), upload_to=evidence_upload_to, blank=True, max_length=200
+    )
+    evidence_name = models.CharField(_("evidence file name"), max_length=255, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="entry_percent_range", condition=Q(percent__lte=100)),
+            models.CheckConstraint(name="entry_note_not_blank", condition=~Q(note="")),
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "-reported_at"], name="entry_assignment_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.percent}%"
+
+    def get_evidence_url(self):
+        return reverse("solutions:evidence-download", args=[self.pk])
