@@ -1,2 +1,8 @@
+from django.urls import path
+
+from plans import views
+
 app_name = "plans"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

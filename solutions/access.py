@@ -16,8 +16,9 @@ def can_report(user, assignment: Assignment) -> bool:
 
 def get_assignment(user, pk, *, for_write: bool = False) -> Assignment:
     assignment = get_object_or_404(
-        Assignment.objects.for_user(user).select_related("task__plan", "task__area",
-                                                         "task__solution", "unit"),
+        Assignment.objects.for_user(user)
+        .with_timeliness()
+        .select_related("task__plan", "task__area", "task__solution", "unit"),
         pk=pk,
     )
     if for_write and not can_report(user, assignment):

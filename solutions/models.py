@@ -97,6 +97,21 @@ class Task(models.Model):
     def get_absolute_url(self):
         return reverse("solutions:task-detail", args=[self.pk])
 
+    # A task's progress is the average of its lead assignments; it is done when all of them are.
+    # Both read self.assignments.all(), so prefetch the assignments for a list of tasks.
+    def lead_assignments(self) -> list["Assignment"]:
+        return [a for a in self.assignments.all() if a.role == Assignment.Role.LEAD]
+
+    @property
+    def progress(self) -> int:
+        leads = self.lead_assignments()
+        return round(sum(a.latest_percent for a in leads) / len(leads)) if leads else 0
+
+    @property
+    def is_done(self) -> bool:
+        leads = self.lead_assignments()
+        return bool(leads) and all(a.completed_on is not None for a in leads)
+
     def clean(self):
         errors = {}
         if self.area_id and self.plan_id and self.area.plan_id != self.plan_id:
@@ -135,8 +150,8 @@ class AssignmentQuerySet(models.QuerySet):
     def with_timeliness(self, on: datetime.date | None = None):
         """Annotate the one definition of timeliness, in SQL, as of a date (today by default).
 
-        timeliness: on_time / late / in_progress / overdue; due_soon and stale are flags on
-        top of in_progress (and overdue, for stale). An ongoing task (no due date) is
+        timeliness: on_time / late / in_progress / overdue; is_due_soon and is_stale are flags
+        on top of in_progress (and overdue, for is_stale). An ongoing task (no due date) is
         judged against its plan's end date. Assignment.timeliness_on() is the same rule in
         Python for one object; tests hold the two together.
         """
@@ -153,12 +168,12 @@ class AssignmentQuerySet(models.QuerySet):
                 When(effective_due__lt=on, then=Value(Timeliness.OVERDUE)),
                 default=Value(Timeliness.IN_PROGRESS),
             ),
-            due_soon=Case(
+            is_due_soon=Case(
                 When(not_done & Q(effective_due__gte=on, effective_due__lte=due_soon_until),
                      then=Value(True)),
                 default=Value(False),
             ),
-            stale=Case(
+            is_stale=Case(
                 When(not_done & Q(last_activity__lt=stale_before), then=Value(True)),
                 default=Value(False),
             ),
@@ -188,8 +203,8 @@ def timeliness_aggregates(prefix: str = "") -> dict:
             cls.value: Count(f"{p}pk", filter=Q(**{f"{p}timeliness": cls.value}))
             for cls in Timeliness
         },
-        "due_soon": Count(f"{p}pk", filter=Q(**{f"{p}due_soon": True})),
-        "stale": Count(f"{p}pk", filter=Q(**{f"{p}stale": True})),
+        "due_soon": Count(f"{p}pk", filter=Q(**{f"{p}is_due_soon": True})),
+        "stale": Count(f"{p}pk", filter=Q(**{f"{p}is_stale": True})),
     }
 
 

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from units import views
+
 app_name = "units"
-urlpatterns = []
+urlpatterns = [
+    path("", views.unit_list, name="unit-list"),
+    path("<int:pk>/", views.unit_detail, name="unit-detail"),
+]

@@ -1,0 +1,117 @@
+"""The dashboard's figures: one aggregate per breakdown, whatever the number of rows.
+
+Every count comes from AssignmentQuerySet.with_timeliness(), the one definition of
+timeliness, so the dashboard, the lists behind its figures and the exports agree.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from plans.models import Plan
+from solutions.models import Assignment, Solution, Timeliness, timeliness_aggregates
+from units.models import Unit
+
+CLASSES = [c.value for c in Timeliness]
+
+
+@dataclass
+class Figures:
+    """Counts of one row of the dashboard (the whole plan, an area, a solution or a unit)."""
+
+    total: int = 0
+    on_time: int = 0
+    late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    stale: int = 0
+    label: str = ""
+    filter: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict, **extra) -> "Figures":
+        keys = ("total", *CLASSES, "due_soon", "stale")
+        return cls(**{k: row.get(k) or 0 for k in keys}, **extra)
+
+    @property
+    def done(self) -> int:
+        return self.on_time + self.late
+
+    def share(self, count: int) -> float:
+        return round(100 * count / self.total, 1) if self.total else 0.0
+
+    @property
+    def shares(self) -> dict[str, float]:
+        return {key: self.share(getattr(self, key)) for key in (*CLASSES, "due_soon", "stale")}
+
+    @property
+    def done_share(self) -> float:
+        return self.share(self.done)
+
+    @property
+    def segments(self) -> list[tuple[str, int, float, float]]:
+        """(class, count, percent, offset in percent) for a stacked bar."""
+        result, offset = [], 0.0
+        for cls in CLASSES:
+            count = getattr(self, cls)
+            share = 100 * count / self.total if self.total else 0.0
+            result.append((cls, count, round(share, 2), round(offset, 2)))
+            offset += share
+        return result
+
+
+def plan_assignments(user, plan: Plan, on: datetime.date | None = None) -> QuerySet:
+    return Assignment.objects.for_user(user).filter(task__plan=plan).with_timeliness(on)
+
+
+def _grouped(queryset: QuerySet, key: str) -> dict:
+    return {
+        row[key]: row
+        for row in queryset.values(key).annotate(**timeliness_aggregates()).order_by()
+    }
+
+
+def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
+    base = plan_assignments(user, plan, on)
+    totals = Figures.from_row(base.aggregate(**timeliness_aggregates()))
+
+    by_area_rows = _grouped(base, "task__area")
+    by_area = [
+        Figures.from_row(by_area_rows.get(area.pk, {}), label=str(area), filter={"area": area.pk})
+        for area in plan.areas.all()
+    ]
+    by_solution_rows = _grouped(base, "task__solution")
+    by_solution = [
+        Figures.from_row(
+            by_solution_rows.get(s.pk, {}), label=str(s), filter={"solution": s.pk}
+        )
+        for s in Solution.objects.filter(plan=plan)
+    ]
+    by_unit = units_worst_first(base)
+    overdue = (
+        base.filter(timeliness=Timeliness.OVERDUE)
+        .select_related("task", "unit")
+        .order_by("effective_due_date", "task__code", "pk")
+    )
+    return {
+        "totals": totals,
+        "by_area": by_area,
+        "by_solution": by_solution,
+        "by_unit": by_unit[:unit_limit],
+        "unit_count": len(by_unit),
+        "overdue": overdue[:20],
+    }
+
+
+def units_worst_first(base: QuerySet) -> list[Figures]:
+    """Each unit's figures, worst first: most overdue, then stale, then due soon, then least done."""
+    rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
+    units = Unit.objects.in_bulk([row["unit"] for row in rows])
+    figures = [
+        Figures.from_row(row, label=units[row["unit"]].name, filter={"unit": row["unit"]})
+        for row in rows
+    ]
+    figures.sort(key=lambda f: (-f.overdue, -f.stale, -f.due_soon, f.done_share, f.label))
+    return figures

@@ -1,0 +1,99 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import ReformArea
+from solutions.models import Assignment, Solution, Task, Timeliness
+from solutions.search import search
+from units.models import Unit
+
+
+class FlagChoices:
+    CHOICES = [("due_soon", _("Due soon")), ("stale", _("Stale"))]
+
+
+class PlanScopedFilterSet(django_filters.FilterSet):
+    """Filters of one plan's lists: the choices offered are that plan's areas and solutions."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    area = django_filters.ModelChoiceFilter(
+        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="area"
+    )
+    solution = django_filters.ModelChoiceFilter(
+        label=_("Solution"), queryset=Solution.objects.none(), field_name="solution"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=Unit.objects.none(), method="filter_unit"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Timeliness.choices, method="filter_status",
+        empty_label=_("Any status"),
+    )
+    flag = django_filters.ChoiceFilter(
+        label=_("Flag"), choices=FlagChoices.CHOICES, method="filter_flag",
+        empty_label=_("Any"),
+    )
+
+    search_fields: list[str] = []
+
+    def __init__(self, *args, plan, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["area"].queryset = ReformArea.objects.filter(plan=plan)
+        self.filters["solution"].queryset = Solution.objects.filter(plan=plan)
+        self.filters["unit"].queryset = Unit.objects.for_user(user).filter(
+            assignments__task__plan=plan
+        ).distinct().order_by("kind", "name")
+        for name in ("area", "solution", "unit", "status", "flag"):
+            self.filters[name].extra["empty_label"] = self.filters[name].extra.get(
+                "empty_label", _("All")
+            )
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, self.search_fields, value)
+
+
+class AssignmentFilter(PlanScopedFilterSet):
+    area = django_filters.ModelChoiceFilter(
+        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="task__area"
+    )
+    solution = django_filters.ModelChoiceFilter(
+        label=_("Solution"), queryset=Solution.objects.none(), field_name="task__solution"
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Assignment.Role.choices, empty_label=_("Lead and support")
+    )
+    search_fields = ["task__code", "task__title", "unit__name"]
+
+    class Meta:
+        model = Assignment
+        fields = ["q", "area", "solution", "unit", "role", "status", "flag"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(unit=value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(timeliness=value)
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{f"is_{value}": True})
+
+
+class TaskFilter(PlanScopedFilterSet):
+    search_fields = ["code", "title", "description"]
+
+    class Meta:
+        model = Task
+        fields = ["q", "area", "solution", "unit", "status", "flag"]
+
+    def _having(self, queryset, **condition):
+        """Tasks with at least one assignment (visible to the person) matching the condition."""
+        assignments = Assignment.objects.for_user(self.request.user).with_timeliness()
+        return queryset.filter(pk__in=assignments.filter(**condition).values("task_id"))
+
+    def filter_unit(self, queryset, name, value):
+        return self._having(queryset, unit=value)
+
+    def filter_status(self, queryset, name, value):
+        return self._having(queryset, timeliness=value)
+
+    def filter_flag(self, queryset, name, value):
+        return self._having(queryset, **{f"is_{value}": True})

@@ -1,0 +1,40 @@
+"""Small template helpers shared by the portal's pages."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from solutions.models import Timeliness
+
+register = template.Library()
+
+
+@register.simple_tag
+def assignments_url(plan, filters=None, status="", flag=""):
+    """The assignment list behind a dashboard figure: the plan, a row's filter, a class or flag."""
+    params = {"plan": plan.pk, **(filters or {})}
+    if status:
+        params["status"] = status
+    if flag:
+        params["flag"] = flag
+    return f"{reverse('solutions:assignment-list')}?{urlencode(params)}"
+
+
+@register.inclusion_tag("includes/_status.html")
+def status_badge(assignment, flags=True):
+    """The timeliness badge of an assignment annotated by with_timeliness()."""
+    return {
+        "status": assignment.timeliness,
+        "label": Timeliness(assignment.timeliness).label,
+        "due_soon": flags and assignment.is_due_soon,
+        "stale": flags and assignment.is_stale,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current list's URL on another page, keeping its filters."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from plans.views import get_plan
+from solutions import access
+from solutions.filters import AssignmentFilter, TaskFilter
+from solutions.forms import ProgressForm
+from solutions.models import Assignment, Task
+from solutions.services import record_progress
+from units.access import can_read_all
+from units.models import Unit
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@require_safe
+def my_assignments(request):
+    """The person's own units' assignments in the plan, overdue and due soon first."""
+    plan = get_plan(request)
+    units = Unit.objects.filter(memberships__user=request.user).order_by("name")
+    assignments = (
+        Assignment.objects.filter(unit__in=units, task__plan=plan)
+        .with_timeliness()
+        .select_related("task", "unit")
+        .by_urgency()
+    )
+    return render(
+        request,
+        "solutions/my_assignments.html",
+        {"plan": plan, "units": units, "assignments": assignments},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def assignment_detail(request, pk):
+    if request.method == "POST":
+        assignment = access.get_assignment(request.user, pk, for_write=True)
+        form = ProgressForm(request.POST, request.FILES, assignment=assignment)
+        if form.is_valid():
+            record_progress(assignment=assignment, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your progress report was recorded."))
+            return redirect(f"{assignment.get_absolute_url()}#history")
+    else:
+        assignment = access.get_assignment(request.user, pk)
+        form = ProgressForm(assignment=assignment)
+    entries = assignment.entries.select_related("reported_by")
+    siblings = (
+        assignment.task.assignments.exclude(pk=assignment.pk)
+        .with_timeliness()
+        .select_related("unit")
+        .order_by("role", "unit__name")
+    )
+    return render(
+        request,
+        "solutions/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "entries": entries,
+            "siblings": siblings,
+            "form": form,
+            "can_report": access.can_report(request.user, assignment),
+        },
+    )
+
+
+@require_safe
+def evidence_download(request, pk):
+    entry = access.get_entry_for_download(request.user, pk)
+    try:
+        handle = entry.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=entry.evidence_name or None)
+
+
+def _list_context(request, filterset_class, queryset):
+    plan = get_plan(request)
+    if plan is None:
+        raise Http404
+    filterset = filterset_class(
+        request.GET or None,
+        queryset=queryset.filter(**({"task__plan": plan} if queryset.model is Assignment
+                                    else {"plan": plan})),
+        plan=plan,
+        user=request.user,
+        request=request,
+    )
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return plan, filterset, rows
+
+
+@require_safe
+def assignment_list(request):
+    plan, filterset, rows = _list_context(
+        request,
+        AssignmentFilter,
+        Assignment.objects.for_user(request.user).with_timeliness(),
+    )
+    page = _page(request, rows.select_related("task", "unit").by_urgency())
+    return render(
+        request,
+        "solutions/assignment_list.html",
+        {"plan": plan, "filter": filterset, "page": page},
+    )
+
+
+@require_safe
+def task_list(request):
+    plan, filterset, rows = _list_context(
+        request, TaskFilter, Task.objects.for_user(request.user)
+    )
+    visible = Assignment.objects.for_user(request.user).with_timeliness().select_related("unit")
+    page = _page(
+        request,
+        rows.select_related("area", "solution")
+        .prefetch_related(Prefetch("assignments", queryset=visible.order_by("role", "unit__name")))
+        .order_by("area__number", "code"),
+    )
+    return render(
+        request, "solutions/task_list.html", {"plan": plan, "filter": filterset, "page": page}
+    )
+
+
+@require_safe
+def task_detail(request, pk):
+    task = access.get_task(request.user, pk)
+    assignments = list(
+        task.assignments.with_timeliness().select_related("unit").order_by("role", "unit__name")
+    )
+    if can_read_all(request.user):
+        visible_ids = {a.pk for a in assignments}
+    else:
+        visible_ids = set(
+            Assignment.objects.for_user(request.user).filter(task=task).values_list("pk", flat=True)
+        )
+    return render(
+        request,
+        "solutions/task_detail.html",
+        {"task": task, "plan": task.plan, "assignments": assignments, "visible_ids": visible_ids},
+    )
