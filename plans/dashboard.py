@@ -101,7 +101,7 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         "by_solution": by_solution,
         "by_unit": by_unit[:unit_limit],
         "unit_count": len(by_unit),
-        "overdue": overdue[:20],
+        "overdue": overdue[:10],
     }
 
 

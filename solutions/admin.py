@@ -105,15 +105,20 @@ class AssignUnitsForm(forms.Form):
         if not kinds and not chosen:
             raise forms.ValidationError(_("Choose a kind of unit or at least one unit."))
         # Resolve the selection per task now, so that an empty one is a form error.
+        of_kinds = {}  # by date: tasks of one plan share their units
         cleaned["units_by_task"] = {}
         for task in self.tasks:
             units = {unit.pk: unit for unit in chosen}
             if kinds:
                 on = assignable_on(task.plan)
-                units.update((u.pk, u) for u in Unit.objects.active(on=on).filter(kind__in=kinds))
+                if on not in of_kinds:
+                    of_kinds[on] = list(Unit.objects.active(on=on).filter(kind__in=kinds))
+                units.update((u.pk, u) for u in of_kinds[on])
             cleaned["units_by_task"][task] = sorted(units.values(), key=lambda u: u.code)
         if not any(cleaned["units_by_task"].values()):
-            raise forms.ValidationError(_("No unit of the chosen kinds exists on the plan's dates."))
+            raise forms.ValidationError(
+                _("No unit of the chosen kinds exists on the plan's dates.")
+            )
         return cleaned
 
 
@@ -151,7 +156,8 @@ class AssignmentInline(admin.TabularInline):
     extra = 0
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit")
+        # Each row's title is str(assignment), which reads the task code and the unit.
+        return super().get_queryset(request).select_related("task", "unit")
 
 
 @admin.register(Task)
@@ -171,14 +177,16 @@ class TaskAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["plan", "code", "title", "area", "solution", "due_date"]}),
         (None, {"fields": ["description", "expected_output", "source_document"]}),
-        (_("Assignments"), {"fields": ["assign_units_link"]}),
+        # Right above the assignments inline.
+        (None, {"fields": ["assign_units_link"]}),
     ]
     readonly_fields = ["assign_units_link"]
     inlines = [AssignmentInline]
     actions = ["assign_to_units"]
 
     def get_queryset(self, request):
-        return with_assignment_counts(super().get_queryset(request))
+        # A GROUP BY query drops Meta.ordering: restate it (the autocomplete pages on it).
+        return with_assignment_counts(super().get_queryset(request)).order_by(*self.opts.ordering)
 
     @admin.display(description=_("lead units"), ordering="lead_count")
     def lead_count(self, obj):
@@ -205,7 +213,11 @@ class TaskAdmin(admin.ModelAdmin):
             _("Assign to units…"),
         )
 
-    @admin.action(description=_("Assign to units…"), permissions=["change"])
+    @admin.action(
+        description=_("Assign to units…"),
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM],
+    )
     def assign_to_units(self, request, queryset):
         return HttpResponseRedirect(
             self.assign_units_url(queryset.order_by().values_list("pk", flat=True))
@@ -236,7 +248,7 @@ class TaskAdmin(admin.ModelAdmin):
         tasks = list(
             with_assignment_counts(Task.objects.filter(pk__in=ids))
             .select_related("plan")
-            .order_by("plan", "code")
+            .order_by(*Task._meta.ordering)
         )
         changelist_url = reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",

@@ -36,11 +36,12 @@ def sniff(head: bytes, file) -> str | None:
                     n.startswith(_OOXML_PARTS) for n in names
                 ):
                     return "office"
-                if "mimetype" in names and archive.read("mimetype").startswith(
-                    b"application/vnd.oasis.opendocument"
-                ):
-                    return "opendocument"
-        except (zipfile.BadZipFile, OSError, KeyError):
+                if "mimetype" in names:
+                    # Read a few bytes only: a crafted entry could unpack to gigabytes.
+                    with archive.open("mimetype") as entry:
+                        if entry.read(80).startswith(b"application/vnd.oasis.opendocument"):
+                            return "opendocument"
+        except Exception:  # a damaged or crafted archive (bad CRC, encryption...) is no document
             return None
         finally:
             file.seek(0)

@@ -8,7 +8,7 @@ from units.models import Unit
 
 
 class FlagChoices:
-    CHOICES = [("due_soon", _("Due soon")), ("stale", _("Stale"))]
+    CHOICES = [("due_soon", _("Due soon")), ("stale", _("No recent report"))]
 
 
 class PlanScopedFilterSet(django_filters.FilterSet):
@@ -16,21 +16,24 @@ class PlanScopedFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     area = django_filters.ModelChoiceFilter(
-        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="area"
+        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="area",
+        empty_label=_("All areas"),
     )
     solution = django_filters.ModelChoiceFilter(
-        label=_("Solution"), queryset=Solution.objects.none(), field_name="solution"
+        label=_("Solution"), queryset=Solution.objects.none(), field_name="solution",
+        empty_label=_("All solutions"),
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.none(), method="filter_unit"
+        label=_("Unit"), queryset=Unit.objects.none(), method="filter_unit",
+        empty_label=_("All units"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Timeliness.choices, method="filter_status",
         empty_label=_("Any status"),
     )
     flag = django_filters.ChoiceFilter(
-        label=_("Flag"), choices=FlagChoices.CHOICES, method="filter_flag",
-        empty_label=_("Any"),
+        label=_("Warning"), choices=FlagChoices.CHOICES, method="filter_flag",
+        empty_label=_("All"),
     )
 
     search_fields: list[str] = []
@@ -42,10 +45,6 @@ class PlanScopedFilterSet(django_filters.FilterSet):
         self.filters["unit"].queryset = Unit.objects.for_user(user).filter(
             assignments__task__plan=plan
         ).distinct().order_by("kind", "name")
-        for name in ("area", "solution", "unit", "status", "flag"):
-            self.filters[name].extra["empty_label"] = self.filters[name].extra.get(
-                "empty_label", _("All")
-            )
 
     def filter_q(self, queryset, name, value):
         return search(queryset, self.search_fields, value)
@@ -53,10 +52,12 @@ class PlanScopedFilterSet(django_filters.FilterSet):
 
 class AssignmentFilter(PlanScopedFilterSet):
     area = django_filters.ModelChoiceFilter(
-        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="task__area"
+        label=_("Reform area"), queryset=ReformArea.objects.none(), field_name="task__area",
+        empty_label=_("All areas"),
     )
     solution = django_filters.ModelChoiceFilter(
-        label=_("Solution"), queryset=Solution.objects.none(), field_name="task__solution"
+        label=_("Solution"), queryset=Solution.objects.none(), field_name="task__solution",
+        empty_label=_("All solutions"),
     )
     role = django_filters.ChoiceFilter(
         label=_("Role"), choices=Assignment.Role.choices, empty_label=_("Lead and support")

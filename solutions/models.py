@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,7 +84,8 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        ordering = ["plan", "area__number", "code"]
+        # "2.10" after "2.9": shorter codes first within an area, then by text.
+        ordering = ["plan", "area__number", Length("code"), "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="task_unique_plan_code"),
             # The area and solution of the plan itself: composite foreign keys added on
@@ -111,6 +112,13 @@ class Task(models.Model):
     def is_done(self) -> bool:
         leads = self.lead_assignments()
         return bool(leads) and all(a.completed_on is not None for a in leads)
+
+    def timeliness_counts(self) -> dict[str, int]:
+        """Counts by class of the prefetched assignments (annotated by with_timeliness())."""
+        counts = {cls.value: 0 for cls in Timeliness}
+        for a in self.assignments.all():
+            counts[a.timeliness] += 1
+        return counts
 
     def clean(self):
         errors = {}
@@ -187,7 +195,9 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def by_urgency(self):
-        return self.order_by("urgency", "effective_due_date", "task__code", "pk")
+        return self.order_by(
+            "urgency", "effective_due_date", Length("task__code"), "task__code", "pk"
+        )
 
     def timeliness_counts(self, on: datetime.date | None = None) -> dict:
         """One aggregate: total, the four classes, due soon and stale."""

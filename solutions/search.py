@@ -35,7 +35,8 @@ class VnFold(Func):
     def as_sql(self, compiler, connection, **extra):
         # PostgreSQL: translate() the Vietnamese letters, then lower() the ASCII rest.
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"LOWER(TRANSLATE({sql}, %s, %s))", [*params, _FROM, _TO]
+        # NORMALIZE first: text pasted from a PDF often has combining accents (NFD).
+        return f"LOWER(TRANSLATE(NORMALIZE({sql}, NFC), %s, %s))", [*params, _FROM, _TO]
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])

@@ -10,7 +10,6 @@ from solutions.models import Assignment, ProgressEntry, Task
 from units.models import Unit
 
 
-@transaction.atomic
 def record_progress(
     *,
     assignment: Assignment,
@@ -25,23 +24,30 @@ def record_progress(
     always describe the newest entry. 100% completes the assignment on the report's date; a later
     report below 100% reopens it (a unit corrected itself).
     """
-    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    now = timezone.now()
-    entry = ProgressEntry(
-        assignment=locked, percent=percent, note=note, reported_by=user, reported_at=now
-    )
-    if evidence:
-        entry.evidence_name = evidence.name[:255]
-        entry.evidence = evidence
-    entry.save()
+    entry = ProgressEntry(percent=percent, note=note, reported_by=user)
+    try:
+        with transaction.atomic():
+            locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            entry.assignment = locked
+            entry.reported_at = now = timezone.now()
+            if evidence:
+                entry.evidence_name = evidence.name[:255]
+                entry.evidence = evidence
+            entry.save()
 
-    locked.latest_percent = percent
-    locked.latest_report_at = now
-    if percent == 100:
-        locked.completed_on = locked.completed_on or timezone.localdate(now)
-    else:
-        locked.completed_on = None
-    locked.save(update_fields=["latest_percent", "latest_report_at", "completed_on"])
+            locked.latest_percent = percent
+            locked.latest_report_at = now
+            if percent == 100:
+                locked.completed_on = locked.completed_on or timezone.localdate(now)
+            else:
+                locked.completed_on = None
+            locked.save(update_fields=["latest_percent", "latest_report_at", "completed_on"])
+    except Exception:
+        # The file was written before the rows; don't leave it behind when they roll back.
+        # (_committed: the file was saved under its random name, not merely attached.)
+        if entry.evidence and entry.evidence._committed:
+            entry.evidence.storage.delete(entry.evidence.name)
+        raise
     # The caller's object reflects the write too.
     assignment.latest_percent = locked.latest_percent
     assignment.latest_report_at = locked.latest_report_at
@@ -54,11 +60,14 @@ def assign_task(
     *, task: Task, units: Iterable[Unit], role: str = Assignment.Role.LEAD
 ) -> list[Assignment]:
     """Assign a task to many units at once; units already assigned keep their assignment."""
-    existing = set(task.assignments.values_list("unit_id", flat=True))
-    new = [
-        Assignment(task=task, unit=unit, role=role, due_date=task.due_date,
-                   original_due_date=task.due_date)
-        for unit in units
-        if unit.pk not in existing
-    ]
+    seen = set(task.assignments.values_list("unit_id", flat=True))
+    new = []
+    for unit in units:
+        if unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        new.append(
+            Assignment(task=task, unit=unit, role=role, due_date=task.due_date,
+                       original_due_date=task.due_date)
+        )
     return Assignment.objects.bulk_create(new)

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.db.models.functions import Length
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -87,7 +88,7 @@ def _list_context(request, filterset_class, queryset):
     if plan is None:
         raise Http404
     filterset = filterset_class(
-        request.GET or None,
+        request.GET,
         queryset=queryset.filter(**({"task__plan": plan} if queryset.model is Assignment
                                     else {"plan": plan})),
         plan=plan,
@@ -123,7 +124,7 @@ def task_list(request):
         request,
         rows.select_related("area", "solution")
         .prefetch_related(Prefetch("assignments", queryset=visible.order_by("role", "unit__name")))
-        .order_by("area__number", "code"),
+        .order_by("area__number", Length("code"), "code"),
     )
     return render(
         request, "solutions/task_list.html", {"plan": plan, "filter": filterset, "page": page}

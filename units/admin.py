@@ -63,11 +63,11 @@ class UnitAdmin(admin.ModelAdmin):
     ]
     inlines = [MembershipOfUnitInline]
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         # A unit is never deleted once referenced (assignments, memberships and successors
         # PROTECT it); a bulk delete would only end on the protected-objects page. End a unit
         # by its "active to" date instead.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 

@@ -59,7 +59,7 @@ def test_staff_reports_progress_with_evidence(demo, live_server, page, login, br
     leader_page.goto(f"{live_server.url}/accounts/login/")
     leader_page.fill("input[name=username]", "leader")
     leader_page.fill("input[name=password]", "demo-pass-2024")
-    leader_page.click("button[type=submit]")
+    leader_page.click("main button[type=submit]")
     leader_page.goto(f"{live_server.url}/assignments/{pk}/")
     expect(leader_page.locator(".bignum")).to_have_text("60%")
     expect(leader_page.locator("#report form")).to_have_count(0)  # leaders read, never write

@@ -1,0 +1,225 @@
+"""Query budgets: every page's query count is bounded by a constant, whatever the data size.
+
+Each test builds a small plan, counts the queries of one page, grows the data tenfold (tasks,
+units, assignments, progress entries, people, and the rows of the very task, assignment and unit
+the page shows), and counts again: the count must not grow, and must stay within the page's
+budget. Budgets are the counts measured when they were set, plus 2 of slack; raise one only with
+a reason (a new panel on the page), never because a list grew an N+1.
+
+Both a reader of everything (leader) and unit staff are measured: their visibility filters differ.
+The past plan's ongoing tasks (no due date, judged at the plan's end) are overdue, which is the
+case where a page reaches for the plan's end date row by row if it is not careful.
+"""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from solutions.models import Assignment
+from tests.factories import (
+    AssignmentFactory,
+    MembershipFactory,
+    PlanFactory,
+    ProgressEntryFactory,
+    ReformAreaFactory,
+    SolutionFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+SMALL, GROWTH = 2, 10  # the small data set, then ten times as much
+
+# Budgets per page (measured + 2). Keys are the page names of PAGES below.
+BUDGETS = {
+    "dashboard": 18,
+    "dashboard-past-plan": 18,
+    "my": 10,
+    "my-past-plan": 10,
+    "task-list": 15,
+    "task-list-past-plan": 15,
+    "assignment-list": 14,
+    "assignment-list-past-plan": 14,
+    "assignment-list-filtered": 16,
+    "assignment-detail": 12,
+    "task-detail": 15,
+    "unit-list": 11,
+    "unit-detail": 13,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 costs about half a second per user; these tests create dozens of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+class Scene:
+    """A live plan and a past one, unit A (staff_a's) and unit B, and a focus task whose
+    assignment, task and unit pages are measured; grow() adds rows everywhere."""
+
+    def __init__(self, today, unit_a, unit_b, staff_a):
+        self.today, self.unit_a, self.unit_b, self.staff_a = today, unit_a, unit_b, staff_a
+        self.plan = PlanFactory(year=today.year, start_date=today - days(200),
+                                end_date=today + days(200))
+        self.past = PlanFactory(year=today.year - 1, status="closed",
+                                start_date=today - days(500), end_date=today - days(140))
+        self.areas = [ReformAreaFactory(plan=self.plan, number=n) for n in range(1, 7)]
+        self.solutions = [SolutionFactory(plan=self.plan, number=n) for n in range(1, 11)]
+        self.past_areas = [ReformAreaFactory(plan=self.past, number=n) for n in range(1, 7)]
+        self.focus_task = TaskFactory(plan=self.plan, area=self.areas[0],
+                                      solution=self.solutions[0], due_date=today - days(4),
+                                      title="Rà soát, đơn giản hóa thủ tục hành chính")
+        self.focus = AssignmentFactory(task=self.focus_task, unit=unit_a)
+        AssignmentFactory(task=self.focus_task, unit=unit_b, role=Assignment.Role.SUPPORT)
+        self.size = 0
+
+    def grow(self, n: int) -> None:
+        now = timezone.now()
+        dues = [self.today - days(9), self.today + days(2),
+                self.today + days(settings.DUE_SOON_DAYS + 30), None]
+        for i in range(self.size, self.size + n):
+            unit = UnitFactory(kind="district" if i % 2 else "provincial")
+            person = UserFactory()
+            MembershipFactory(user=person, unit=unit)
+            # A live task with unit A leading, a new unit supporting and unit B on every third.
+            task = TaskFactory(plan=self.plan, area=self.areas[i % 6],
+                               solution=self.solutions[i % 10] if i % 5 else None,
+                               due_date=dues[i % 4], description=f"Mô tả số {i}")
+            done = i % 4 == 0  # due in the past: done late
+            mine = AssignmentFactory(
+                task=task, unit=self.unit_a,
+                latest_percent=100 if done else 30,
+                completed_on=self.today - days(1) if done else None,
+                latest_report_at=now - days(1),
+                created_at=now - days(settings.STALE_DAYS + 10),
+            )
+            AssignmentFactory(task=task, unit=unit, role=Assignment.Role.SUPPORT,
+                              created_at=now - days(settings.STALE_DAYS + 10))
+            if i % 3 == 0:
+                AssignmentFactory(task=task, unit=self.unit_b)
+            for reporter in (self.staff_a, person):
+                ProgressEntryFactory(assignment=mine, reported_by=reporter, percent=30)
+            # The focus task gains a unit, the focus assignment a report (some with a file).
+            AssignmentFactory(task=self.focus_task, unit=unit, role=Assignment.Role.SUPPORT)
+            ProgressEntryFactory(
+                assignment=self.focus, reported_by=person if i % 2 else self.staff_a,
+                percent=min(10 + i, 99), evidence=f"evidence/2026/01/f{i}.pdf" if i % 2 else "",
+                evidence_name=f"bao-cao-{i}.pdf" if i % 2 else "",
+            )
+            # A past-plan ongoing task, never finished: overdue, judged at the plan's end.
+            old = TaskFactory(plan=self.past, area=self.past_areas[i % 6], solution=None,
+                              due_date=None)
+            AssignmentFactory(task=old, unit=self.unit_a, latest_percent=50,
+                              latest_report_at=now - days(150))
+            AssignmentFactory(task=old, unit=unit, role=Assignment.Role.SUPPORT)
+        self.size += n
+        self.focus.refresh_from_db()
+
+
+@pytest.fixture
+def scene(db, today, unit_a, unit_b, staff_a):
+    return Scene(today, unit_a, unit_b, staff_a)
+
+
+def page_urls(scene: Scene) -> dict[str, str]:
+    plan, past = scene.plan.pk, scene.past.pk
+    return {
+        "dashboard": f"/?plan={plan}",
+        "dashboard-past-plan": f"/?plan={past}",
+        "my": f"/my/?plan={plan}",
+        "my-past-plan": f"/my/?plan={past}",
+        "task-list": f"/tasks/?plan={plan}",
+        "task-list-past-plan": f"/tasks/?plan={past}",
+        "assignment-list": f"/assignments/?plan={plan}",
+        "assignment-list-past-plan": f"/assignments/?plan={past}",
+        "assignment-list-filtered": f"/assignments/?plan={plan}&q=ra+soat&status=overdue"
+                                    f"&area={scene.areas[0].pk}&unit={scene.unit_a.pk}",
+        "assignment-detail": f"/assignments/{scene.focus.pk}/",
+        "task-detail": f"/tasks/{scene.focus_task.pk}/",
+        "unit-list": f"/units/?plan={plan}",
+        "unit-detail": f"/units/{scene.unit_a.pk}/?plan={plan}",
+    }
+
+
+PAGES = list(BUDGETS)
+
+
+def count(client, url: str) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        content = response.content  # rendered inside the context: lazy template queries count
+    assert response.status_code == 200, (url, response.status_code)
+    assert content
+    return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def describe(sqls: list[str]) -> str:
+    return "\n".join(f"  {i + 1:2}. {sql[:220]}" for i, sql in enumerate(sqls))
+
+
+@pytest.mark.parametrize("client_name", ["as_leader", "as_staff_a"])
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow_with_the_data(request, scene, page, client_name):
+    client = request.getfixturevalue(client_name)
+    scene.grow(SMALL)
+    url = page_urls(scene)[page]
+    client.get(url)  # warm-up: first-request work is not the page's
+    small, small_sql = count(client, url)
+
+    scene.grow(SMALL * (GROWTH - 1))  # ten times the rows of the small set
+    big, big_sql = count(client, url)
+
+    assert big <= small, (
+        f"{page} as {client_name}: {small} queries with {SMALL} rows of growth, "
+        f"{big} with {SMALL * GROWTH}.\nQueries at the larger size:\n{describe(big_sql)}"
+    )
+    assert small <= BUDGETS[page], (
+        f"{page} as {client_name}: {small} queries, budget {BUDGETS[page]}.\n"
+        f"{describe(small_sql)}"
+    )
+
+
+def test_the_scene_really_grows_tenfold(scene):
+    scene.grow(SMALL)
+    counts_small = _table_counts(scene)
+    scene.grow(SMALL * (GROWTH - 1))
+    counts_big = _table_counts(scene)
+    for key, small in counts_small.items():
+        assert counts_big[key] >= small * 4, (key, small, counts_big[key])
+    assert counts_big["focus entries"] == SMALL * GROWTH
+    assert counts_big["focus task units"] == SMALL * GROWTH + 2
+
+
+def _table_counts(scene: Scene) -> dict[str, int]:
+    from solutions.models import ProgressEntry, Task
+    from units.models import Unit
+
+    return {
+        "tasks": Task.objects.count(),
+        "units": Unit.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "entries": ProgressEntry.objects.count(),
+        "unit A assignments": Assignment.objects.filter(unit=scene.unit_a).count(),
+        "focus entries": scene.focus.entries.count(),
+        "focus task units": scene.focus_task.assignments.count(),
+    }
+
+
+@pytest.mark.parametrize("client_name", ["as_coordinator", "as_head_a"])
+@pytest.mark.parametrize("page", ["dashboard", "my", "assignment-detail", "task-list"])
+def test_other_roles_stay_within_the_same_budgets(request, scene, page, client_name):
+    client = request.getfixturevalue(client_name)
+    scene.grow(SMALL * GROWTH)
+    url = page_urls(scene)[page]
+    client.get(url)
+    queries, sqls = count(client, url)
+    assert queries <= BUDGETS[page], f"{page} as {client_name}: {queries}\n{describe(sqls)}"
