@@ -1,8 +1,8 @@
 """Demo data for `manage.py load_demo`: Nghệ An's units, the 2024 plan and a live current-year plan.
 
 Everything is keyed by natural keys (unit code, plan year and title, area and solution number, task
-code, task and unit), so a second run changes nothing but the demo passwords. Facts come from
-/work/shared/REFERENCE.md; document numbers and people are invented.
+code, task and unit), so a second run changes nothing but the demo passwords. Facts come from the
+domain reference (REFERENCE.md, beside DESIGN.md); document numbers and people are invented.
 
 The current-year plan is dated relative to `today` when it is first created, so that the dashboard
 shows every timeliness class. Later runs do not move its deadlines or rewrite its history: like
@@ -12,15 +12,15 @@ real data, it ages (delete the database to get a fresh mix).
 import datetime
 import os
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -286,46 +286,47 @@ DE_AN_06 = "Quyết định số 06/QĐ-TTg; Kế hoạch số 87/KH-UBND"
 
 TASKS_2024 = [
     # 0. Direction and management
-    TaskSpec("0.1", "Ban hành kế hoạch cải cách hành chính năm 2024 của cơ quan, đơn vị, địa phương",
+    TaskSpec("0.1", "Ban hành kế hoạch cải cách hành chính năm 2024 của cơ quan, đơn vị, địa "
+             "phương",
              "Cụ thể hóa Kế hoạch CCHC năm 2024 của UBND tỉnh thành kế hoạch của từng cơ quan, đơn "
              "vị; bảo đảm rõ người, rõ việc, rõ thời gian, rõ sản phẩm.",
              "Kế hoạch CCHC năm 2024 của cơ quan, đơn vị", d24(1, 31),
              "@PROV:TTTTTTTLTTTTTTTTTTTLT @DISTRICTS:TTTTTTTTTTTTLTTTTTTTT", solution=2,
              source=PLAN_2024_KH),
-    TaskSpec("0.2", "Kiện toàn Ban Chỉ đạo cải cách hành chính tỉnh; ban hành chương trình công tác "
-             "năm 2024",
+    TaskSpec("0.2", "Kiện toàn Ban Chỉ đạo cải cách hành chính tỉnh; ban hành chương trình công "
+             "tác năm 2024",
              "Rà soát thành viên Ban Chỉ đạo sau thay đổi nhân sự; ban hành chương trình công tác, "
              "phân công nhiệm vụ cho từng thành viên.",
              "Quyết định kiện toàn Ban Chỉ đạo CCHC tỉnh; Chương trình công tác năm 2024",
              d24(2, 29), "SNV", "VPUBND", solution=1),
-    TaskSpec("0.3", "Xây dựng và triển khai kế hoạch kiểm tra công tác cải cách hành chính năm 2024",
+    TaskSpec("0.3", "Xây dựng và triển khai kế hoạch kiểm tra công tác cải cách hành chính năm "
+             "2024",
              "Kiểm tra việc thực hiện nhiệm vụ CCHC, kỷ luật, kỷ cương hành chính tại các sở, ban, "
              "ngành và UBND cấp huyện; kiến nghị xử lý sau kiểm tra.",
-             "Kế hoạch kiểm tra; Thông báo kết luận kiểm tra CCHC năm 2024", d24(11, 30),
-             "SNV", "STP VPUBND STTTT", solution=5),
+             "Kế hoạch kiểm tra; Thông báo kết luận kiểm tra CCHC năm 2024", d24(11, 30), "SNV",
+             "STP VPUBND STTTT", solution=5),
     TaskSpec("0.4", "Báo cáo kết quả cải cách hành chính 6 tháng đầu năm 2024",
              "Báo cáo theo đề cương của Sở Nội vụ, số liệu từ 15/12/2023 đến 14/6/2024, kèm tài "
              "liệu kiểm chứng.",
-             "Báo cáo CCHC 6 tháng đầu năm 2024", d24(6, 20),
-             "@DISTRICTS:TTTTTLTTTTTTTTLTTTTTT", solution=2),
+             "Báo cáo CCHC 6 tháng đầu năm 2024", d24(6, 20), "@DISTRICTS:TTTTTLTTTTTTTTLTTTTTT",
+             solution=2),
     TaskSpec("0.5", "Báo cáo kết quả cải cách hành chính năm 2024",
              "Báo cáo kết quả thực hiện nhiệm vụ CCHC năm 2024, số liệu từ 15/12/2023 đến "
              "14/12/2024; đề xuất nhiệm vụ năm 2025.",
-             "Báo cáo CCHC năm 2024", d24(12, 20),
-             "@PROV:TTTTTLTTTTTTTLTTTTOTT", solution=2),
-    TaskSpec("0.6", "Xác định, công bố Chỉ số cải cách hành chính năm 2023 của các sở, ban, ngành và "
-             "UBND cấp huyện",
-             "Thẩm định kết quả tự đánh giá, tổ chức điều tra xã hội học và công bố Chỉ số CCHC năm "
-             "2023 theo bộ tiêu chí của tỉnh.",
-             "Quyết định công bố Chỉ số CCHC năm 2023", d24(3, 31), "SNV:L", "VPUBND",
-             solution=5, source="Quyết định số 3323/QĐ-UBND năm 2023"),
+             "Báo cáo CCHC năm 2024", d24(12, 20), "@PROV:TTTTTLTTTTTTTLTTTTOTT", solution=2),
+    TaskSpec("0.6", "Xác định, công bố Chỉ số cải cách hành chính năm 2023 của các sở, ban, ngành "
+             "và UBND cấp huyện",
+             "Thẩm định kết quả tự đánh giá, tổ chức điều tra xã hội học và công bố Chỉ số CCHC "
+             "năm 2023 theo bộ tiêu chí của tỉnh.",
+             "Quyết định công bố Chỉ số CCHC năm 2023", d24(3, 31), "SNV:L", "VPUBND", solution=5,
+             source="Quyết định số 3323/QĐ-UBND năm 2023"),
     TaskSpec("0.7", "Tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 của tỉnh",
-             "Tổng hợp kết quả tự đánh giá theo bộ tiêu chí của Bộ Nội vụ, kèm tài liệu kiểm chứng, "
-             "gửi Bộ Nội vụ thẩm định.",
-             "Báo cáo tự đánh giá Chỉ số CCHC năm 2023 và tài liệu kiểm chứng", d24(2, 29),
-             "SNV", "VPUBND STP STC:L STTTT", solution=5),
-    TaskSpec("0.8", "Đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành "
-             "chính nhà nước năm 2024",
+             "Tổng hợp kết quả tự đánh giá theo bộ tiêu chí của Bộ Nội vụ, kèm tài liệu kiểm "
+             "chứng, gửi Bộ Nội vụ thẩm định.",
+             "Báo cáo tự đánh giá Chỉ số CCHC năm 2023 và tài liệu kiểm chứng", d24(2, 29), "SNV",
+             "VPUBND STP STC:L STTTT", solution=5),
+    TaskSpec("0.8", "Đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
+             "hành chính nhà nước năm 2024",
              "Khảo sát hai đợt (6 tháng và cuối năm) tại Trung tâm Phục vụ hành chính công tỉnh và "
              "Bộ phận Một cửa cấp huyện; mục tiêu mức độ hài lòng đạt trên 90%.",
              "Báo cáo kết quả đo lường sự hài lòng năm 2024", d24(12, 15), "SNV", "STTTT",
@@ -340,19 +341,20 @@ TASKS_2024 = [
              "theo kế hoạch đã phê duyệt.",
              "Quyết định giao dự toán kinh phí CCHC năm 2024", d24(3, 31), "STC", "SNV SKHDT",
              solution=9),
-    TaskSpec("0.11", "Tập huấn nghiệp vụ cải cách hành chính, kiểm soát thủ tục hành chính năm 2024",
+    TaskSpec("0.11", "Tập huấn nghiệp vụ cải cách hành chính, kiểm soát thủ tục hành chính năm "
+             "2024",
              "Tập huấn cho công chức đầu mối CCHC, công chức Bộ phận Một cửa các cấp về chấm điểm "
              "Chỉ số CCHC và số hóa hồ sơ.",
              "Tài liệu tập huấn; Báo cáo kết quả tập huấn", d24(9, 30), "SNV", "VPUBND",
              solution=3),
-    TaskSpec("0.12", "Khen thưởng tập thể, cá nhân có thành tích xuất sắc trong cải cách hành chính "
-             "năm 2024",
+    TaskSpec("0.12", "Khen thưởng tập thể, cá nhân có thành tích xuất sắc trong cải cách hành "
+             "chính năm 2024",
              "Tổng hợp, thẩm định hồ sơ đề nghị khen thưởng căn cứ kết quả Chỉ số CCHC và kết quả "
              "kiểm tra.",
              "Quyết định khen thưởng của Chủ tịch UBND tỉnh", d24(12, 31), "SNV:O", solution=4),
     # 1. Institutions
-    TaskSpec("1.1", "Xây dựng, trình ban hành văn bản quy phạm pháp luật theo Chương trình năm 2024 "
-             "của HĐND, UBND tỉnh",
+    TaskSpec("1.1", "Xây dựng, trình ban hành văn bản quy phạm pháp luật theo Chương trình năm "
+             "2024 của HĐND, UBND tỉnh",
              "Thẩm định dự thảo, theo dõi tiến độ trình các nghị quyết, quyết định quy phạm pháp "
              "luật đã đăng ký; báo cáo các văn bản chậm trình.",
              "Báo cáo tình hình xây dựng, ban hành văn bản QPPL năm 2024", None, "STP", "VPUBND",
@@ -360,12 +362,13 @@ TASKS_2024 = [
     TaskSpec("1.2", "Hệ thống hóa văn bản quy phạm pháp luật của HĐND, UBND tỉnh kỳ 2019–2023",
              "Rà soát, tập hợp văn bản còn hiệu lực, hết hiệu lực; lập danh mục và công bố kết quả "
              "hệ thống hóa.",
-             "Quyết định công bố kết quả hệ thống hóa văn bản QPPL kỳ 2019–2023", d24(3, 31),
-             "STP", "VPUBND", source="Nghị định số 34/2016/NĐ-CP"),
+             "Quyết định công bố kết quả hệ thống hóa văn bản QPPL kỳ 2019–2023", d24(3, 31), "STP",
+             "VPUBND", source="Nghị định số 34/2016/NĐ-CP"),
     TaskSpec("1.3", "Kiểm tra văn bản quy phạm pháp luật do HĐND, UBND cấp huyện ban hành",
              "Kiểm tra theo thẩm quyền; kiến nghị xử lý văn bản có dấu hiệu trái pháp luật.",
              "Báo cáo kết quả kiểm tra văn bản năm 2024", d24(11, 30), "STP", solution=5),
-    TaskSpec("1.4", "Ban hành quy định chi tiết các nội dung Luật Đất đai năm 2024 giao cho UBND tỉnh",
+    TaskSpec("1.4", "Ban hành quy định chi tiết các nội dung Luật Đất đai năm 2024 giao cho UBND "
+             "tỉnh",
              "Xây dựng các quyết định về hạn mức, bồi thường, hỗ trợ, tái định cư để áp dụng từ "
              "01/8/2024.",
              "Các quyết định của UBND tỉnh quy định chi tiết Luật Đất đai năm 2024", d24(7, 31),
@@ -373,69 +376,70 @@ TASKS_2024 = [
     TaskSpec("1.5", "Theo dõi tình hình thi hành pháp luật năm 2024",
              "Trọng tâm lĩnh vực xử lý vi phạm hành chính và đất đai; kiến nghị hoàn thiện quy "
              "định.",
-             "Báo cáo theo dõi tình hình thi hành pháp luật năm 2024", d24(12, 15), "STP",
-             "STNMT"),
-    TaskSpec("1.6", "Rà soát, cập nhật văn bản quy phạm pháp luật của HĐND, UBND cấp huyện lên Cơ sở "
-             "dữ liệu quốc gia về pháp luật",
+             "Báo cáo theo dõi tình hình thi hành pháp luật năm 2024", d24(12, 15), "STP", "STNMT"),
+    TaskSpec("1.6", "Rà soát, cập nhật văn bản quy phạm pháp luật của HĐND, UBND cấp huyện lên Cơ "
+             "sở dữ liệu quốc gia về pháp luật",
              "Cập nhật đầy đủ, kịp thời văn bản do địa phương ban hành; rà soát văn bản hết hiệu "
              "lực.",
              "Danh mục văn bản đã cập nhật; Báo cáo kết quả rà soát", d24(9, 30),
              "@DISTRICTS:TTTTTTOTTLTTTTTTTOTTT", "STP"),
     # 2. Administrative procedures
     TaskSpec("2.1", "Công bố, công khai thủ tục hành chính mới ban hành, sửa đổi, bổ sung, bãi bỏ",
-             "Công bố danh mục đúng thời hạn và cập nhật kịp thời lên Cơ sở dữ liệu quốc gia về thủ "
-             "tục hành chính, Cổng Dịch vụ công của tỉnh.",
-             "Quyết định công bố danh mục TTHC; dữ liệu TTHC được cập nhật", None, "VPUBND",
-             "STP", solution=4),
+             "Công bố danh mục đúng thời hạn và cập nhật kịp thời lên Cơ sở dữ liệu quốc gia về "
+             "thủ tục hành chính, Cổng Dịch vụ công của tỉnh.",
+             "Quyết định công bố danh mục TTHC; dữ liệu TTHC được cập nhật", None, "VPUBND", "STP",
+             solution=4),
     TaskSpec("2.2", "Rà soát, đơn giản hóa thủ tục hành chính năm 2024",
-             "Rà soát các nhóm thủ tục về đầu tư, đất đai, xây dựng; đề xuất phương án cắt giảm thời "
-             "gian, chi phí tuân thủ.",
+             "Rà soát các nhóm thủ tục về đầu tư, đất đai, xây dựng; đề xuất phương án cắt giảm "
+             "thời gian, chi phí tuân thủ.",
              "Quyết định thông qua phương án đơn giản hóa TTHC", d24(10, 31), "VPUBND",
              "SKHDT STNMT:L SXD", solution=4),
     TaskSpec("2.3", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
-             "Số hóa hồ sơ tiếp nhận và kết quả giải quyết tại Bộ phận Một cửa; tái sử dụng dữ liệu "
-             "đã số hóa.",
+             "Số hóa hồ sơ tiếp nhận và kết quả giải quyết tại Bộ phận Một cửa; tái sử dụng dữ "
+             "liệu đã số hóa.",
              "Báo cáo tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC", d24(12, 31),
              "@DISTRICTS:TOTOTTTTTTTTOTTTTTTOT", "VPUBND", solution=6),
     TaskSpec("2.4", "Giải quyết hồ sơ đúng hạn và xin lỗi người dân đối với hồ sơ trễ hạn",
-             "Phấn đấu ít nhất 95% hồ sơ giải quyết đúng hạn; 100% hồ sơ trễ hạn có văn bản xin lỗi "
-             "theo quy định.",
+             "Phấn đấu ít nhất 95% hồ sơ giải quyết đúng hạn; 100% hồ sơ trễ hạn có văn bản xin "
+             "lỗi theo quy định.",
              "Văn bản xin lỗi; Báo cáo tình hình giải quyết hồ sơ", None,
              "@DISTRICTS:TTTTTTTTOTTTTTTTTTTTT", solution=4),
     TaskSpec("2.5", "Chuẩn hóa quy trình nội bộ, quy trình điện tử giải quyết thủ tục hành chính",
-             "Xây dựng, cập nhật quy trình nội bộ trên Hệ thống thông tin giải quyết TTHC của tỉnh, "
-             "bảo đảm đúng thời hạn và thành phần hồ sơ.",
-             "Quyết định phê duyệt quy trình nội bộ giải quyết TTHC", d24(6, 30), "VPUBND",
-             "STTTT", solution=6),
+             "Xây dựng, cập nhật quy trình nội bộ trên Hệ thống thông tin giải quyết TTHC của "
+             "tỉnh, bảo đảm đúng thời hạn và thành phần hồ sơ.",
+             "Quyết định phê duyệt quy trình nội bộ giải quyết TTHC", d24(6, 30), "VPUBND", "STTTT",
+             solution=6),
     TaskSpec("2.6", "Triển khai thanh toán trực tuyến phí, lệ phí và nghĩa vụ tài chính trong giải "
              "quyết thủ tục hành chính",
-             "Phối hợp với ngân hàng, Kho bạc để người dân thanh toán trực tuyến ngay trên Cổng Dịch "
-             "vụ công.",
+             "Phối hợp với ngân hàng, Kho bạc để người dân thanh toán trực tuyến ngay trên Cổng "
+             "Dịch vụ công.",
              "Báo cáo tỷ lệ hồ sơ thanh toán trực tuyến", d24(9, 30), "STC", "STTTT VPUBND",
              solution=6),
-    TaskSpec("2.7", "Rà soát danh mục thủ tục hành chính tiếp nhận tại Trung tâm Phục vụ hành chính "
-             "công tỉnh",
-             "Bổ sung các thủ tục đủ điều kiện tiếp nhận, trả kết quả tại Trung tâm; công khai danh "
-             "mục.",
+    TaskSpec("2.7", "Rà soát danh mục thủ tục hành chính tiếp nhận tại Trung tâm Phục vụ hành "
+             "chính công tỉnh",
+             "Bổ sung các thủ tục đủ điều kiện tiếp nhận, trả kết quả tại Trung tâm; công khai "
+             "danh mục.",
              "Quyết định phê duyệt danh mục TTHC tiếp nhận tại Trung tâm Phục vụ hành chính công "
-             "tỉnh", d24(3, 31), "VPUBND", solution=6),
-    TaskSpec("2.8", "Tiếp nhận, xử lý phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành chính",
+             "tỉnh",
+             d24(3, 31), "VPUBND", solution=6),
+    TaskSpec("2.8", "Tiếp nhận, xử lý phản ánh, kiến nghị của cá nhân, tổ chức về quy định hành "
+             "chính",
              "Xử lý đúng thời hạn các phản ánh, kiến nghị và công khai kết quả xử lý.",
-             "Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị", None, "VPUBND",
-             solution=10),
+             "Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị", None, "VPUBND", solution=10),
     TaskSpec("2.9", "Cắt giảm, đơn giản hóa điều kiện kinh doanh thuộc lĩnh vực công thương",
              "Rà soát điều kiện kinh doanh không còn phù hợp, kiến nghị bộ, ngành bãi bỏ.",
              "Báo cáo rà soát, kiến nghị cắt giảm điều kiện kinh doanh", d24(9, 30), "SCT:L",
              solution=4),
-    TaskSpec("2.10", "Thực hiện cơ chế một cửa liên thông trong giải quyết thủ tục đầu tư tại Khu kinh "
-             "tế Đông Nam",
+    TaskSpec("2.10", "Thực hiện cơ chế một cửa liên thông trong giải quyết thủ tục đầu tư tại Khu "
+             "kinh tế Đông Nam",
              "Rút ngắn thời gian cấp giấy chứng nhận đăng ký đầu tư; công khai tiến độ giải quyết "
              "hồ sơ cho nhà đầu tư.",
              "Báo cáo kết quả giải quyết thủ tục đầu tư", None, "BQLKKT", "SKHDT", solution=6),
     # 3. Apparatus
-    TaskSpec("3.1", "Xây dựng Đề án sắp xếp đơn vị hành chính cấp huyện, cấp xã giai đoạn 2023–2025",
-             "Trình cấp có thẩm quyền phương án nhập Thị xã Cửa Lò vào Thành phố Vinh và sắp xếp các "
-             "xã, phường, thị trấn chưa đạt tiêu chuẩn.",
+    TaskSpec("3.1", "Xây dựng Đề án sắp xếp đơn vị hành chính cấp huyện, cấp xã giai đoạn "
+             "2023–2025",
+             "Trình cấp có thẩm quyền phương án nhập Thị xã Cửa Lò vào Thành phố Vinh và sắp xếp "
+             "các xã, phường, thị trấn chưa đạt tiêu chuẩn.",
              "Đề án sắp xếp đơn vị hành chính giai đoạn 2023–2025", d24(6, 30), "SNV",
              "412 413 429", solution=2, source="Nghị quyết số 35/2023/UBTVQH15"),
     TaskSpec("3.2", "Triển khai sắp xếp Thị xã Cửa Lò vào Thành phố Vinh",
@@ -457,18 +461,17 @@ TASKS_2024 = [
              "Kế hoạch biên chế năm 2025 trình HĐND tỉnh", d24(8, 31), "SNV", "STC"),
     # 4. Civil service
     TaskSpec("4.1", "Rà soát, điều chỉnh vị trí việc làm của cơ quan, đơn vị",
-             "Rà soát danh mục vị trí việc làm, bản mô tả công việc và khung năng lực theo hướng dẫn "
-             "của Bộ Nội vụ.",
-             "Đề án vị trí việc làm được phê duyệt", d24(6, 30),
-             "@PROV:TTTTLTTTTTTOTTTTTTTTT", solution=3),
+             "Rà soát danh mục vị trí việc làm, bản mô tả công việc và khung năng lực theo hướng "
+             "dẫn của Bộ Nội vụ.",
+             "Đề án vị trí việc làm được phê duyệt", d24(6, 30), "@PROV:TTTTLTTTTTTOTTTTTTTTT",
+             solution=3),
     TaskSpec("4.2", "Tổ chức tuyển dụng công chức năm 2024",
              "Thi tuyển công chức theo chỉ tiêu biên chế được giao; công khai kết quả.",
              "Quyết định công nhận kết quả tuyển dụng", d24(11, 30), "SNV:L", solution=3),
     TaskSpec("4.3", "Đào tạo, bồi dưỡng cán bộ, công chức, viên chức năm 2024",
-             "Bồi dưỡng kỹ năng số, kỹ năng giải quyết thủ tục hành chính cho công chức Bộ phận Một "
-             "cửa.",
-             "Báo cáo kết quả đào tạo, bồi dưỡng năm 2024", d24(12, 15), "SNV", "STC",
-             solution=3),
+             "Bồi dưỡng kỹ năng số, kỹ năng giải quyết thủ tục hành chính cho công chức Bộ phận "
+             "Một cửa.",
+             "Báo cáo kết quả đào tạo, bồi dưỡng năm 2024", d24(12, 15), "SNV", "STC", solution=3),
     TaskSpec("4.4", "Kiểm tra công vụ, kỷ luật, kỷ cương hành chính",
              "Kiểm tra đột xuất việc chấp hành giờ giấc, thái độ phục vụ tại Bộ phận Một cửa các "
              "cấp; xử lý nghiêm vi phạm.",
@@ -509,14 +512,14 @@ TASKS_2024 = [
              "Danh mục dịch vụ công trực tuyến toàn trình; Báo cáo tỷ lệ hồ sơ trực tuyến",
              d24(12, 31), "VPUBND STTTT", solution=6),
     TaskSpec("6.3", "Liên thông điện tử hai nhóm thủ tục hành chính thiết yếu theo Đề án 06",
-             "Khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi; khai tử – xóa đăng "
-             "ký thường trú – trợ cấp mai táng phí.",
+             "Khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi; khai tử – xóa "
+             "đăng ký thường trú – trợ cấp mai táng phí.",
              "Hai nhóm TTHC liên thông được vận hành trên Cổng Dịch vụ công", d24(6, 30), "STP",
              "SLDTBXH SYT", solution=8, source=DE_AN_06),
     TaskSpec("6.4", "Xác thực người dùng trên Cổng Dịch vụ công của tỉnh bằng tài khoản định danh "
              "điện tử VNeID",
-             "Tích hợp đăng nhập một lần bằng VNeID; tái sử dụng thông tin công dân từ Cơ sở dữ liệu "
-             "quốc gia về dân cư.",
+             "Tích hợp đăng nhập một lần bằng VNeID; tái sử dụng thông tin công dân từ Cơ sở dữ "
+             "liệu quốc gia về dân cư.",
              "Cổng Dịch vụ công tỉnh tích hợp đăng nhập VNeID", d24(9, 30), "STTTT", "VPUBND",
              solution=8, source=DE_AN_06),
     TaskSpec("6.5", "Số hóa dữ liệu hộ tịch",
@@ -550,30 +553,32 @@ TASKS_CURRENT = [
              "Kế hoạch CCHC năm {year} của cơ quan, đơn vị", -300,
              "@PROV_NOW:TTLTTTTTLTTTTLT @WARDS:TTLTTLTTTLT", solution=2),
     TaskSpec("0.2", "Kiện toàn Ban Chỉ đạo cải cách hành chính tỉnh sau sắp xếp tổ chức bộ máy",
-             "Cập nhật thành viên Ban Chỉ đạo theo các sở mới hợp nhất và chính quyền địa phương hai "
-             "cấp.",
+             "Cập nhật thành viên Ban Chỉ đạo theo các sở mới hợp nhất và chính quyền địa phương "
+             "hai cấp.",
              "Quyết định kiện toàn Ban Chỉ đạo CCHC tỉnh", -280, "SNV", "VPUBND", solution=1),
     TaskSpec("0.3", "Xây dựng kế hoạch kiểm tra công tác cải cách hành chính năm {year}",
-             "Xác định đối tượng, nội dung, thời gian kiểm tra; ưu tiên các phường, xã mới sắp xếp.",
+             "Xác định đối tượng, nội dung, thời gian kiểm tra; ưu tiên các phường, xã mới sắp "
+             "xếp.",
              "Kế hoạch kiểm tra CCHC năm {year}", -270, "SNV", solution=5),
     TaskSpec("0.4", "Kiểm tra công tác cải cách hành chính tại các phường, xã (đợt 2)",
-             "Kiểm tra việc thực hiện nhiệm vụ CCHC, hoạt động của Trung tâm Phục vụ hành chính công "
-             "cấp xã.",
+             "Kiểm tra việc thực hiện nhiệm vụ CCHC, hoạt động của Trung tâm Phục vụ hành chính "
+             "công cấp xã.",
              "Thông báo kết luận kiểm tra CCHC đợt 2", 5, "SNV:O", "STP:O VPUBND:T", solution=5),
-    TaskSpec("0.5", "Xác định, công bố Chỉ số cải cách hành chính năm {prev} của các sở, ban, ngành "
-             "và UBND cấp xã",
+    TaskSpec("0.5", "Xác định, công bố Chỉ số cải cách hành chính năm {prev} của các sở, ban, "
+             "ngành và UBND cấp xã",
              "Thẩm định kết quả tự đánh giá, điều tra xã hội học và công bố kết quả xếp hạng.",
              "Quyết định công bố Chỉ số CCHC năm {prev}", -150, "SNV:L", "VPUBND", solution=5),
     TaskSpec("0.6", "Tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {prev} của tỉnh",
-             "Tổng hợp kết quả tự đánh giá theo bộ tiêu chí của Bộ Nội vụ, kèm tài liệu kiểm chứng.",
+             "Tổng hợp kết quả tự đánh giá theo bộ tiêu chí của Bộ Nội vụ, kèm tài liệu kiểm "
+             "chứng.",
              "Báo cáo tự đánh giá Chỉ số CCHC năm {prev} và tài liệu kiểm chứng", -260, "SNV",
              "VPUBND STP STC SKHCN:L", solution=5),
     TaskSpec("0.7", "Tuyên truyền về cải cách hành chính và chính quyền địa phương hai cấp",
-             "Duy trì chuyên mục CCHC trên báo, đài của tỉnh; hướng dẫn người dân thực hiện thủ tục "
-             "tại cấp xã sau sắp xếp.",
+             "Duy trì chuyên mục CCHC trên báo, đài của tỉnh; hướng dẫn người dân thực hiện thủ "
+             "tục tại cấp xã sau sắp xếp.",
              "Chuyên mục CCHC; Báo cáo kết quả tuyên truyền", None, "SNV SVHTTDL", solution=7),
-    TaskSpec("0.8", "Đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành "
-             "chính nhà nước năm {year}",
+    TaskSpec("0.8", "Đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan "
+             "hành chính nhà nước năm {year}",
              "Khảo sát trực tuyến và trực tiếp tại Trung tâm Phục vụ hành chính công các cấp; mục "
              "tiêu mức độ hài lòng đạt trên 90%.",
              "Báo cáo kết quả đo lường sự hài lòng năm {year}", 30, "SNV", "SKHCN", solution=10),
@@ -588,37 +593,38 @@ TASKS_CURRENT = [
     TaskSpec("0.11", "Tập huấn nghiệp vụ cải cách hành chính cho công chức cấp xã sau sắp xếp",
              "Tập huấn về kiểm soát thủ tục hành chính, số hóa hồ sơ và chấm điểm Chỉ số CCHC.",
              "Tài liệu tập huấn; Báo cáo kết quả tập huấn", -45, "SNV:L", "VPUBND:O", solution=3),
-    TaskSpec("0.12", "Khen thưởng tập thể, cá nhân có thành tích xuất sắc trong cải cách hành chính "
-             "năm {year}",
+    TaskSpec("0.12", "Khen thưởng tập thể, cá nhân có thành tích xuất sắc trong cải cách hành "
+             "chính năm {year}",
              "Tổng hợp, thẩm định hồ sơ đề nghị khen thưởng căn cứ kết quả Chỉ số CCHC.",
              "Quyết định khen thưởng của Chủ tịch UBND tỉnh", 32, "SNV", solution=4),
     # 1. Institutions
     TaskSpec("1.1", "Xây dựng, trình ban hành văn bản quy phạm pháp luật theo Chương trình năm "
              "{year} của HĐND, UBND tỉnh",
-             "Thẩm định dự thảo, theo dõi tiến độ trình các văn bản đã đăng ký; báo cáo văn bản chậm "
-             "trình.",
-             "Báo cáo tình hình xây dựng, ban hành văn bản QPPL năm {year}", None, "STP",
-             "VPUBND", solution=2),
-    TaskSpec("1.2", "Rà soát văn bản quy phạm pháp luật của tỉnh để sửa đổi, bổ sung phù hợp mô hình "
-             "chính quyền địa phương hai cấp",
+             "Thẩm định dự thảo, theo dõi tiến độ trình các văn bản đã đăng ký; báo cáo văn bản "
+             "chậm trình.",
+             "Báo cáo tình hình xây dựng, ban hành văn bản QPPL năm {year}", None, "STP", "VPUBND",
+             solution=2),
+    TaskSpec("1.2", "Rà soát văn bản quy phạm pháp luật của tỉnh để sửa đổi, bổ sung phù hợp mô "
+             "hình chính quyền địa phương hai cấp",
              "Rà soát các văn bản có nội dung giao nhiệm vụ cho cấp huyện; đề xuất sửa đổi, thay "
              "thế.",
-             "Báo cáo rà soát; danh mục văn bản cần sửa đổi, thay thế", -60, "STP:L",
-             "SNV VPUBND", solution=2),
+             "Báo cáo rà soát; danh mục văn bản cần sửa đổi, thay thế", -60, "STP:L", "SNV VPUBND",
+             solution=2),
     TaskSpec("1.3", "Kiểm tra văn bản quy phạm pháp luật do HĐND, UBND cấp xã ban hành",
              "Kiểm tra theo thẩm quyền; kiến nghị xử lý văn bản có dấu hiệu trái pháp luật.",
              "Báo cáo kết quả kiểm tra văn bản", -20, "STP:O", solution=5),
     TaskSpec("1.4", "Theo dõi tình hình thi hành pháp luật năm {year}",
-             "Trọng tâm lĩnh vực đất đai và xử lý vi phạm hành chính; kiến nghị hoàn thiện quy định.",
+             "Trọng tâm lĩnh vực đất đai và xử lý vi phạm hành chính; kiến nghị hoàn thiện quy "
+             "định.",
              "Báo cáo theo dõi tình hình thi hành pháp luật năm {year}", 6, "STP:O", "SNNMT:T"),
-    TaskSpec("1.5", "Công bố danh mục văn bản quy phạm pháp luật hết hiệu lực do sắp xếp đơn vị hành "
-             "chính",
+    TaskSpec("1.5", "Công bố danh mục văn bản quy phạm pháp luật hết hiệu lực do sắp xếp đơn vị "
+             "hành chính",
              "Tổng hợp văn bản của cấp huyện và cấp xã cũ hết hiệu lực; công bố theo quy định.",
              "Quyết định công bố danh mục văn bản hết hiệu lực", -120, "STP", "VPUBND"),
-    TaskSpec("1.6", "Ban hành quy định phân cấp, ủy quyền giải quyết thủ tục hành chính cho UBND cấp "
-             "xã",
-             "Phân cấp tối đa thủ tục lĩnh vực đất đai, xây dựng cho cấp xã; bảo đảm nguồn lực thực "
-             "hiện.",
+    TaskSpec("1.6", "Ban hành quy định phân cấp, ủy quyền giải quyết thủ tục hành chính cho UBND "
+             "cấp xã",
+             "Phân cấp tối đa thủ tục lĩnh vực đất đai, xây dựng cho cấp xã; bảo đảm nguồn lực "
+             "thực hiện.",
              "Quyết định phân cấp, ủy quyền giải quyết TTHC", -40, "SNNMT:S SXD:O", "STP",
              solution=2),
     TaskSpec("1.7", "Ban hành quy chế làm việc của UBND phường sau kiện toàn",
@@ -628,19 +634,20 @@ TASKS_CURRENT = [
     TaskSpec("2.1", "Công bố, công khai thủ tục hành chính mới ban hành, sửa đổi, bổ sung, bãi bỏ",
              "Công bố đúng thời hạn, cập nhật kịp thời lên Cơ sở dữ liệu quốc gia về thủ tục hành "
              "chính.",
-             "Quyết định công bố danh mục TTHC; dữ liệu TTHC được cập nhật", None, "VPUBND",
-             "STP", solution=4),
+             "Quyết định công bố danh mục TTHC; dữ liệu TTHC được cập nhật", None, "VPUBND", "STP",
+             solution=4),
     TaskSpec("2.2", "Rà soát, đơn giản hóa thủ tục hành chính nội bộ năm {year}",
-             "Rà soát thủ tục hành chính nội bộ giữa các cơ quan hành chính nhà nước; cắt giảm thành "
-             "phần hồ sơ trùng lặp.",
+             "Rà soát thủ tục hành chính nội bộ giữa các cơ quan hành chính nhà nước; cắt giảm "
+             "thành phần hồ sơ trùng lặp.",
              "Quyết định phê duyệt phương án đơn giản hóa TTHC nội bộ", -100, "VPUBND:O", "SNV",
              solution=4),
-    TaskSpec("2.3", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Bộ phận Một cửa phường",
+    TaskSpec("2.3", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính tại Bộ phận Một cửa "
+             "phường",
              "Số hóa hồ sơ tiếp nhận và kết quả giải quyết; tái sử dụng dữ liệu đã số hóa.",
              "Báo cáo tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC", None, "@WARDS:OOSONOOSOOO",
              solution=6),
-    TaskSpec("2.4", "Kiện toàn Trung tâm Phục vụ hành chính công phường; niêm yết công khai thủ tục "
-             "hành chính",
+    TaskSpec("2.4", "Kiện toàn Trung tâm Phục vụ hành chính công phường; niêm yết công khai thủ "
+             "tục hành chính",
              "Bố trí công chức, trang thiết bị; niêm yết đầy đủ thủ tục thuộc thẩm quyền cấp xã.",
              "Quyết định kiện toàn Trung tâm; danh mục TTHC được niêm yết", -200,
              "@WARDS:LTLTTTLTTOT", solution=6),
@@ -650,35 +657,34 @@ TASKS_CURRENT = [
              "Báo cáo rà soát, phương án cắt giảm thời gian giải quyết", 2, "SNNMT:O SXD:T",
              solution=4),
     TaskSpec("2.6", "Giải quyết hồ sơ đúng hạn; xin lỗi người dân đối với hồ sơ trễ hạn",
-             "Theo dõi, đôn đốc để ít nhất 95% hồ sơ được giải quyết đúng hạn; 100% hồ sơ trễ hạn có "
-             "văn bản xin lỗi.",
+             "Theo dõi, đôn đốc để ít nhất 95% hồ sơ được giải quyết đúng hạn; 100% hồ sơ trễ hạn "
+             "có văn bản xin lỗi.",
              "Báo cáo tình hình giải quyết hồ sơ hằng tháng", None, "VPUBND", solution=4),
     TaskSpec("2.7", "Thanh toán trực tuyến nghĩa vụ tài chính về đất đai",
              "Kết nối Hệ thống thông tin đất đai với cơ quan thuế, ngân hàng để người dân nộp tiền "
              "trực tuyến.",
-             "Chức năng thanh toán trực tuyến nghĩa vụ tài chính đất đai vận hành", -15,
-             "SNNMT:O", "STC:T", solution=6),
+             "Chức năng thanh toán trực tuyến nghĩa vụ tài chính đất đai vận hành", -15, "SNNMT:O",
+             "STC:T", solution=6),
     TaskSpec("2.8", "Tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính",
              "Xử lý đúng thời hạn các phản ánh, kiến nghị và công khai kết quả xử lý.",
              "Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị", None, "VPUBND", solution=10),
     TaskSpec("2.9", "Rà soát, cắt giảm điều kiện kinh doanh lĩnh vực công thương",
              "Kiến nghị bộ, ngành bãi bỏ điều kiện kinh doanh không còn phù hợp.",
              "Báo cáo kiến nghị cắt giảm điều kiện kinh doanh", -65, "SCT:L", solution=4),
-    TaskSpec("2.10", "Giải quyết thủ tục đầu tư theo cơ chế một cửa liên thông tại Khu kinh tế Đông "
-             "Nam",
-             "Rút ngắn thời gian cấp giấy chứng nhận đăng ký đầu tư; công khai tiến độ hồ sơ cho nhà "
-             "đầu tư.",
+    TaskSpec("2.10", "Giải quyết thủ tục đầu tư theo cơ chế một cửa liên thông tại Khu kinh tế "
+             "Đông Nam",
+             "Rút ngắn thời gian cấp giấy chứng nhận đăng ký đầu tư; công khai tiến độ hồ sơ cho "
+             "nhà đầu tư.",
              "Báo cáo kết quả giải quyết thủ tục đầu tư", None, "BQLKKT:S", solution=6),
-    TaskSpec("2.11", "Rà soát quy trình giải quyết thủ tục hành chính về tổ chức hội nghị, hội thảo "
-             "quốc tế",
+    TaskSpec("2.11", "Rà soát quy trình giải quyết thủ tục hành chính về tổ chức hội nghị, hội "
+             "thảo quốc tế",
              "Chuẩn hóa quy trình nội bộ, rút ngắn thời gian thẩm định hồ sơ.",
              "Quyết định phê duyệt quy trình nội bộ", -95, "SNGV", solution=4),
     # 3. Apparatus
     TaskSpec("3.1", "Kiện toàn tổ chức bên trong các sở sau hợp nhất",
              "Sắp xếp phòng chuyên môn, đơn vị trực thuộc; bố trí lãnh đạo, công chức theo vị trí "
              "việc làm.",
-             "Quyết định quy định cơ cấu tổ chức của các sở", -230, "SNV",
-             "SNNMT SVHTTDL SDTTG:O"),
+             "Quyết định quy định cơ cấu tổ chức của các sở", -230, "SNV", "SNNMT SVHTTDL SDTTG:O"),
     TaskSpec("3.2", "Ban hành quy định chức năng, nhiệm vụ, quyền hạn của các cơ quan chuyên môn "
              "thuộc UBND tỉnh",
              "Bảo đảm không chồng chéo, bỏ sót nhiệm vụ sau hợp nhất các sở.",
@@ -697,14 +703,14 @@ TASKS_CURRENT = [
              "Tổng hợp nhu cầu của các cơ quan, đơn vị; bảo đảm lộ trình tinh giản biên chế.",
              "Kế hoạch biên chế năm {next} trình HĐND tỉnh", 35, "SNV", "STC"),
     TaskSpec("3.6", "Bàn giao, xử lý trụ sở, tài sản công dôi dư sau sắp xếp",
-             "Lập phương án sử dụng trụ sở dôi dư; ưu tiên chuyển sang cơ sở y tế, giáo dục, văn hóa.",
-             "Phương án xử lý trụ sở, tài sản dôi dư được phê duyệt", -10,
-             "@WARDS:OOLTOTTSOTT", "STC"),
+             "Lập phương án sử dụng trụ sở dôi dư; ưu tiên chuyển sang cơ sở y tế, giáo dục, văn "
+             "hóa.",
+             "Phương án xử lý trụ sở, tài sản dôi dư được phê duyệt", -10, "@WARDS:OOLTOTTSOTT",
+             "STC"),
     # 4. Civil service
     TaskSpec("4.1", "Rà soát, điều chỉnh vị trí việc làm của cơ quan, đơn vị sau sắp xếp",
              "Cập nhật danh mục vị trí việc làm, bản mô tả công việc và khung năng lực.",
-             "Đề án vị trí việc làm được phê duyệt", -180, "@PROV_NOW:TTTOLTOTLTTTOTT",
-             solution=3),
+             "Đề án vị trí việc làm được phê duyệt", -180, "@PROV_NOW:TTTOLTOTLTTTOTT", solution=3),
     TaskSpec("4.2", "Tuyển dụng công chức cấp xã năm {year}",
              "Tổ chức thi tuyển bổ sung công chức cho các phường, xã còn thiếu.",
              "Quyết định công nhận kết quả tuyển dụng", -25, "SNV:O", solution=3),
@@ -712,8 +718,8 @@ TASKS_CURRENT = [
              "Bồi dưỡng kỹ năng số, kỹ năng giải quyết thủ tục hành chính cho công chức cấp xã.",
              "Báo cáo kết quả đào tạo, bồi dưỡng", 20, "SNV", "@WARDS:TTOOTOTTOTO", solution=3),
     TaskSpec("4.4", "Kiểm tra công vụ, kỷ luật, kỷ cương hành chính",
-             "Kiểm tra đột xuất việc chấp hành giờ giấc, thái độ phục vụ tại Trung tâm Phục vụ hành "
-             "chính công các cấp.",
+             "Kiểm tra đột xuất việc chấp hành giờ giấc, thái độ phục vụ tại Trung tâm Phục vụ "
+             "hành chính công các cấp.",
              "Thông báo kết quả kiểm tra công vụ", None, "SNV", "TTR:S", solution=4),
     TaskSpec("4.5", "Đánh giá, xếp loại chất lượng cán bộ, công chức, viên chức năm {year}",
              "Đánh giá theo kết quả thực hiện nhiệm vụ, gắn với sản phẩm cụ thể.",
@@ -751,19 +757,19 @@ TASKS_CURRENT = [
              "Tái cấu trúc quy trình; hướng dẫn người dân nộp hồ sơ qua Cổng Dịch vụ công.",
              "Báo cáo tỷ lệ hồ sơ trực tuyến toàn trình", None, "SKHCN", "VPUBND", solution=6),
     TaskSpec("6.3", "Liên thông điện tử hai nhóm thủ tục hành chính thiết yếu theo Đề án 06",
-             "Khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi; khai tử – xóa đăng "
-             "ký thường trú – trợ cấp mai táng phí.",
+             "Khai sinh – đăng ký thường trú – cấp thẻ BHYT cho trẻ dưới 6 tuổi; khai tử – xóa "
+             "đăng ký thường trú – trợ cấp mai táng phí.",
              "Hai nhóm TTHC liên thông vận hành ổn định tại cấp xã", -55, "STP", "SYT:O",
              solution=8, source=DE_AN_06),
     TaskSpec("6.4", "Làm sạch dữ liệu hộ tịch, đồng bộ với Cơ sở dữ liệu quốc gia về dân cư",
              "Đối chiếu, chuẩn hóa dữ liệu hộ tịch đã số hóa; xử lý dữ liệu sai lệch.",
-             "Dữ liệu hộ tịch được làm sạch, đồng bộ", 3, "@WARDS:TTOTOTTOTTT", "STP",
-             solution=8, source=DE_AN_06),
+             "Dữ liệu hộ tịch được làm sạch, đồng bộ", 3, "@WARDS:TTOTOTTOTTT", "STP", solution=8,
+             source=DE_AN_06),
     TaskSpec("6.5", "Triển khai hệ thống quản lý văn bản và điều hành, chữ ký số cho công chức cấp "
              "xã",
              "Cấp chứng thư số, tài khoản và hướng dẫn sử dụng cho công chức các phường, xã.",
-             "Hệ thống quản lý văn bản và điều hành vận hành tại cấp xã", -12,
-             "@WARDS:OTOTTOTTOTS", "SKHCN:T", solution=6),
+             "Hệ thống quản lý văn bản và điều hành vận hành tại cấp xã", -12, "@WARDS:OTOTTOTTOTS",
+             "SKHCN:T", solution=6),
     TaskSpec("6.6", "Xây dựng cơ sở dữ liệu đất đai, kết nối Cơ sở dữ liệu quốc gia về đất đai",
              "Chỉnh lý, số hóa hồ sơ địa chính; đồng bộ dữ liệu với hệ thống trung ương.",
              "Cơ sở dữ liệu đất đai được kết nối, vận hành", 35, "SNNMT", solution=6),
@@ -781,8 +787,7 @@ TASKS_CURRENT = [
              solution=6),
     TaskSpec("6.10", "Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh",
              "Hoàn thành bệnh án điện tử, thay thế bệnh án giấy theo lộ trình của Bộ Y tế.",
-             "Bệnh án điện tử được triển khai tại các bệnh viện tuyến tỉnh", 28, "SYT",
-             solution=6),
+             "Bệnh án điện tử được triển khai tại các bệnh viện tuyến tỉnh", 28, "SYT", solution=6),
     TaskSpec("6.11", "Tuyển sinh đầu cấp trực tuyến",
              "Tổ chức tuyển sinh trực tuyến lớp 1, lớp 6 và lớp 10 trên toàn tỉnh.",
              "Báo cáo kết quả tuyển sinh trực tuyến", -150, "SGDDT", solution=6),
@@ -848,9 +853,9 @@ NOTES_SUPPORT = {
     "late": ["Hoàn thành phần việc phối hợp, chậm so với đề nghị của cơ quan chủ trì."],
     "stuck": ["Chưa cung cấp đủ số liệu do đang chờ các đơn vị trực thuộc tổng hợp."],
 }
-NOTE_MERGED = (
-    "Thị xã Cửa Lò sáp nhập vào Thành phố Vinh từ 01/12/2024; hồ sơ, kết quả thực hiện nhiệm vụ "
-    "đã bàn giao cho UBND Thành phố Vinh."
+NOTE_HANDED_OVER = (
+    "{unit} sáp nhập vào {successor} từ {day:%d/%m/%Y}; hồ sơ, kết quả thực hiện nhiệm vụ đã bàn "
+    "giao cho {successor}."
 )
 
 # --- Loading --------------------------------------------------------------------------------------
@@ -912,8 +917,8 @@ def load_demo(
         outcomes_now = _load_tasks(
             current, TASKS_CURRENT, units, assigned_at=assigned_now,
             due_of=lambda spec: _relative_due(spec.due, today, current.end_date, assigned_now),
-            today=today, counts=counts, fmt={"year": today.year, "prev": today.year - 1,
-                                "next": today.year + 1},
+            today=today, counts=counts,
+            fmt={"year": today.year, "prev": today.year - 1, "next": today.year + 1},
         )
         _load_history(plan_2024, outcomes_2024, users, last_day=plan_2024.end_date,
                       today=None, counts=counts["entries"])
@@ -938,7 +943,8 @@ def load_demo(
 
 
 def _upsert(
-    model, key: str, rows: dict, *, scope: dict | None = None, create_only: dict | None = None
+    model: type[models.Model], key: str, rows: dict, *, scope: dict | None = None,
+    create_only: dict | None = None,
 ) -> tuple[dict, int]:
     """Create missing rows and update changed ones, in a few queries; return ({key: obj}, created).
 
@@ -1000,7 +1006,7 @@ def _load_units(counter: Counter) -> dict[str, Unit]:
 
 def _load_users(
     units: dict[str, Unit], password: str, users_counter: Counter, memberships_counter: Counter
-) -> dict[str, object]:
+) -> dict[str, AbstractUser]:
     groups = {g.name: g for g in Group.objects.filter(name__in=[COORDINATORS_GROUP,
                                                                 LEADERS_GROUP])}
     # One hash for all: the demo accounts share a published password anyway, and Argon2 is
@@ -1108,7 +1114,7 @@ def _load_tasks(
     units: dict[str, Unit],
     *,
     assigned_at: datetime.datetime,
-    due_of,
+    due_of: Callable[[TaskSpec], datetime.date | None],
     today: datetime.date,
     counts: dict[str, Counter],
     fmt: dict | None = None,
@@ -1170,7 +1176,7 @@ def _load_tasks(
 def _load_history(
     plan: Plan,
     outcomes: dict[tuple[str, str], str],
-    users: dict,
+    users: dict[str, AbstractUser],
     *,
     last_day: datetime.date,
     today: datetime.date | None,
@@ -1180,7 +1186,7 @@ def _load_history(
     pending = (
         Assignment.objects.filter(task__plan=plan)
         .exclude(Exists(ProgressEntry.objects.filter(assignment=OuterRef("pk"))))
-        .select_related("task", "unit")
+        .select_related("task", "unit__successor")
     )
     entries: list[ProgressEntry] = []
     for assignment in pending:
@@ -1230,10 +1236,11 @@ def _history(
     if outcome == "N":
         return []
     start = timezone.localdate(assignment.created_at) + datetime.timedelta(days=1)
-    unit_end = assignment.unit.active_to
-    merged = unit_end is not None and unit_end < last_day
-    if merged:
-        last_day = unit_end
+    unit = assignment.unit
+    # A unit merged away during the plan reports until its last day, then hands over.
+    ended_early = unit.active_to is not None and unit.active_to < last_day
+    if ended_early:
+        last_day = unit.active_to
     due = assignment.due_date or plan.end_date
     if outcome == "L" and due + datetime.timedelta(days=2) > last_day:
         outcome = "O"  # too late to be late: not done yet
@@ -1266,8 +1273,12 @@ def _history(
             final = rng.choice([50, 60, 70, 80, 90])
         else:
             final = rng.choice([10, 20, 30, 40, 50, 60, 70, 80])
-        if merged:
-            final_note = NOTE_MERGED
+        if ended_early and due > last_day and unit.successor is not None:
+            end_day = last_day
+            final_note = NOTE_HANDED_OVER.format(
+                unit=unit.name, successor=unit.successor.name,
+                day=last_day + datetime.timedelta(days=1),
+            )
         elif overdue or stale:
             final_note = rng.choice(notes["stuck"])
         else:

@@ -130,7 +130,7 @@ class UnitLabel(forms.Widget):
         self.unit = unit
 
     def render(self, name, value, attrs=None, renderer=None):
-        return format_html("{}", self.unit.name)
+        return format_html("<p>{}</p>", self.unit.name)  # as the readonly cells
 
 
 class AssignmentInlineForm(forms.ModelForm):

@@ -34,7 +34,7 @@ def snapshot() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in models}
 
 
-# --- Runs of the command on an empty database -----------------------------------------------------
+# --- Runs of the command on an empty database ----------------------------------------------------
 
 
 def test_command_runs_twice_with_identical_counts(db):
@@ -107,7 +107,7 @@ def test_password_comes_from_the_environment_and_is_reset(db, monkeypatch):
     assert Client().login(username="staff.tuphap", password=DEFAULT_PASSWORD)
 
 
-# --- Read-only checks of one load ------------------------------------------------------------------
+# --- Read-only checks of one load -----------------------------------------------------------------
 
 
 @pytest.fixture(scope="class")

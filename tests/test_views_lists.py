@@ -113,6 +113,10 @@ def task_keys(data, response) -> set[str]:
     return {by_pk[t.pk] for t in rows}
 
 
+def ids(table) -> list[str]:
+    return ["&".join(f"{k}={v}" for k, v in params.items()) or "no-filter" for params, _ in table]
+
+
 ALL_A = {"A1", "A2", "A4", "A5", "A6"}
 ALL_B = {"B1", "B2", "B3"}
 
@@ -145,7 +149,7 @@ ASSIGNMENT_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("params, want", ASSIGNMENT_FILTERS)
+@pytest.mark.parametrize("params, want", ASSIGNMENT_FILTERS, ids=ids(ASSIGNMENT_FILTERS))
 def test_assignment_filters_for_a_leader(as_leader, data, params, want):
     response = as_leader.get("/assignments/", resolve(data, params))
     assert response.status_code == 200
@@ -165,7 +169,7 @@ STAFF_A_ASSIGNMENTS = [
 ]
 
 
-@pytest.mark.parametrize("params, want", STAFF_A_ASSIGNMENTS)
+@pytest.mark.parametrize("params, want", STAFF_A_ASSIGNMENTS, ids=ids(STAFF_A_ASSIGNMENTS))
 def test_assignment_filters_for_staff_see_only_their_units(as_staff_a, data, params, want):
     response = as_staff_a.get("/assignments/", resolve(data, params))
     assert response.status_code == 200
@@ -223,7 +227,7 @@ TASK_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("params, want", TASK_FILTERS)
+@pytest.mark.parametrize("params, want", TASK_FILTERS, ids=ids(TASK_FILTERS))
 def test_task_filters_for_a_leader(as_leader, data, params, want):
     response = as_leader.get("/tasks/", resolve(data, params))
     assert response.status_code == 200
@@ -240,7 +244,7 @@ STAFF_A_TASKS = [
 ]
 
 
-@pytest.mark.parametrize("params, want", STAFF_A_TASKS)
+@pytest.mark.parametrize("params, want", STAFF_A_TASKS, ids=ids(STAFF_A_TASKS))
 def test_task_filters_for_staff_see_only_their_units(as_staff_a, data, params, want):
     response = as_staff_a.get("/tasks/", resolve(data, params))
     assert response.status_code == 200
