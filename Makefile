@@ -47,7 +47,9 @@ test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abc
 test: export DEBUG := false
 test: export STATICFILES_BACKEND := django.contrib.staticfiles.storage.StaticFilesStorage
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
+test: PYTEST_ARGS ?= -n 2
 test: install
+	$(PY) manage.py collectstatic --no-input --verbosity 0
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 messages: install

@@ -275,6 +275,12 @@ class Assignment(models.Model):
     def is_extended(self) -> bool:
         return self.due_date != self.original_due_date
 
+    @property
+    def effective_due(self) -> datetime.date:
+        """The due date, or for an ongoing task its plan's end (annotated by with_timeliness())."""
+        annotated = getattr(self, "effective_due_date", None)
+        return annotated or self.due_date or self.task.plan.end_date
+
     def timeliness_on(self, on: datetime.date | None = None) -> tuple[str, bool, bool]:
         """(timeliness, due_soon, stale) for this one assignment: with_timeliness() in Python."""
         on, due_soon_until, stale_before = timeliness_window(on)
@@ -291,9 +297,8 @@ class Assignment(models.Model):
 
     def days_late(self, on: datetime.date | None = None) -> int:
         """Days past the due date: to the completion date, or to `on` while not done."""
-        due = self.due_date or self.task.plan.end_date
         end = self.completed_on or on or timezone.localdate()
-        return max((end - due).days, 0)
+        return max((end - self.effective_due).days, 0)
 
 
 def evidence_upload_to(entry: "ProgressEntry", filename: str) -> str:

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -86,7 +86,7 @@ def evidence_download(request, pk):
 def _list_context(request, filterset_class, queryset):
     plan = get_plan(request)
     if plan is None:
-        raise Http404
+        return None, None, queryset.none()
     filterset = filterset_class(
         request.GET,
         queryset=queryset.filter(**({"task__plan": plan} if queryset.model is Assignment
@@ -134,9 +134,17 @@ def task_list(request):
 @require_safe
 def task_detail(request, pk):
     task = access.get_task(request.user, pk)
-    assignments = list(
-        task.assignments.with_timeliness().select_related("unit").order_by("role", "unit__name")
+    # Prefetched once: the task's progress and done flag read the same list.
+    prefetch_related_objects(
+        [task],
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.with_timeliness()
+            .select_related("unit")
+            .order_by("role", "unit__name"),
+        ),
     )
+    assignments = list(task.assignments.all())
     if can_read_all(request.user):
         visible_ids = {a.pk for a in assignments}
     else:

@@ -55,12 +55,6 @@ def message_texts(response):
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Dozens of people are made here; nobody logs in with a password (force_login).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def entry(assignment_a, staff_a):
     return ProgressEntryFactory(assignment=assignment_a, reported_by=staff_a)

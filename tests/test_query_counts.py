@@ -52,12 +52,6 @@ BUDGETS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Argon2 costs about half a second per user; these tests create dozens of people.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 

@@ -17,12 +17,6 @@ from solutions.models import Assignment, ProgressEntry
 from tests.factories import ProgressEntryFactory
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Argon2 costs about half a second per user on the CI machines; these tests are not about it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LOGIN = "/accounts/login/"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

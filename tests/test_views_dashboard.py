@@ -26,12 +26,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Argon2 costs about half a second per user on the CI machines; these tests are not about it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CLASSES = [c.value for c in Timeliness]
 FLAGS = ["due_soon", "stale"]
 

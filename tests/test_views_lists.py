@@ -28,12 +28,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Argon2 costs about half a second per user on the CI machines; these tests are not about it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
 

@@ -24,13 +24,6 @@ LOGIN = "/accounts/login/"
 ALLOWED_PUBLIC = {"login", "set_language", "healthz"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Argon2 costs about half a second per user on the CI machines; only the login test needs
-    # a real check, and MD5 checks the same way for it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- Health check -------------------------------------------------------------------------------
 
 

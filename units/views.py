@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -13,9 +12,7 @@ from units.models import Unit
 def unit_list(request):
     """Every unit the person may see with its figures in the plan, worst first."""
     plan = get_plan(request)
-    if plan is None:
-        raise Http404
-    figures = units_worst_first(plan_assignments(request.user, plan))
+    figures = units_worst_first(plan_assignments(request.user, plan)) if plan else []
     return render(request, "units/unit_list.html", {"plan": plan, "figures": figures})
 
 

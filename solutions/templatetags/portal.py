@@ -38,3 +38,12 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def person(user) -> str:
+    """A person's name in Vietnamese order: family and middle names (last_name), then given name."""
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
