@@ -27,12 +27,14 @@ class Figures:
     overdue: int = 0
     due_soon: int = 0
     stale: int = 0
+    awaiting: int = 0
+    extended: int = 0
     label: str = ""
     filter: dict = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: dict, **extra) -> "Figures":
-        keys = ("total", *CLASSES, "due_soon", "stale")
+        keys = ("total", *CLASSES, "due_soon", "stale", "awaiting", "extended")
         return cls(**{k: row.get(k) or 0 for k in keys}, **extra)
 
     @property

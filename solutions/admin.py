@@ -16,9 +16,17 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import Plan
-from solutions.models import Assignment, ProgressEntry, Solution, Task
+from solutions.models import (
+    Assignment,
+    DeadlineExtension,
+    ProgressEntry,
+    Solution,
+    Task,
+    Verification,
+)
 from solutions.services import assign_task
 from units.admin import titled
 from units.models import Unit
@@ -161,7 +169,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(SimpleHistoryAdmin):
     list_display = [
         "code", "title", "area", "solution", "due_date", "lead_count", "support_count",
     ]
@@ -264,7 +272,9 @@ class TaskAdmin(admin.ModelAdmin):
             # One step: every task gets its assignments, or none does.
             with transaction.atomic():
                 for task, units in form.cleaned_data["units_by_task"].items():
-                    new = assign_task(task=task, units=units, role=form.cleaned_data["role"])
+                    new = assign_task(
+                        task=task, units=units, role=form.cleaned_data["role"], user=request.user
+                    )
                     created += len(new)
                     already += len(units) - len(new)
             messages.success(
@@ -321,11 +331,11 @@ class TaskAdmin(admin.ModelAdmin):
             else:
                 obj.save()
         for role, units in new_units.items():
-            assign_task(task=form.instance, units=units, role=role)
+            assign_task(task=form.instance, units=units, role=role, user=request.user)
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(SimpleHistoryAdmin):
     list_display = [
         "task_code", "unit", "role", "due_date", "original_due_date", "latest_percent",
         "completed_on",
@@ -359,14 +369,16 @@ class AssignmentAdmin(admin.ModelAdmin):
         # follow the progress reports; the original due date survives extensions.
         return [
             "task", "unit", "original_due_date", "latest_percent", "latest_report_at",
-            "completed_on", "created_at",
+            "completed_on", "pending_entry", "returned_reason", "created_at",
         ]
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
         # The form's unique check has ruled out an existing assignment of this unit.
-        (new,) = assign_task(task=obj.task, units=[obj.unit], role=obj.role)
+        (new,) = assign_task(
+            task=obj.task, units=[obj.unit], role=obj.role, user=request.user
+        )
         obj.pk = new.pk
         obj.refresh_from_db()
         obj._state.adding = False
@@ -406,3 +418,32 @@ class ProgressEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _AppendOnlyAdmin(admin.ModelAdmin):
+    """Decisions are recorded through the portal's services and never changed afterwards."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Verification)
+class VerificationAdmin(_AppendOnlyAdmin):
+    list_display = ["assignment", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision", "assignment__task__plan"]
+    list_select_related = ["assignment__task", "assignment__unit", "decided_by"]
+    search_fields = ["assignment__task__code", "assignment__unit__name", "reason"]
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(_AppendOnlyAdmin):
+    list_display = ["assignment", "previous_due_date", "new_due_date", "decided_by", "decided_at"]
+    list_filter = ["assignment__task__plan"]
+    list_select_related = ["assignment__task", "assignment__unit", "decided_by"]
+    search_fields = ["assignment__task__code", "assignment__unit__name", "reason", "document"]

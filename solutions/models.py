@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models import Plan, ReformArea
 from units.access import can_read_all
@@ -78,8 +79,11 @@ class Task(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     source_document = models.CharField(_("source document"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # Optimistic concurrency: an edit names the version it started from (services.save_task).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("task")
@@ -164,7 +168,11 @@ class AssignmentQuerySet(models.QuerySet):
         Python for one object; tests hold the two together.
         """
         on, due_soon_until, stale_before = timeliness_window(on)
-        not_done = Q(completed_on__isnull=True)
+        # Awaiting verification: the unit reported 100%; a coordinator has not decided yet.
+        # Judged by the report's date, so the coordinator's delay never makes a unit late.
+        awaiting = Q(pending_entry__isnull=False)
+        open_ = Q(completed_on__isnull=True) & ~awaiting
+        reported_in_time = awaiting & Q(pending_entry__reported_at__date__lte=F("effective_due"))
         return self.alias(
             effective_due=Coalesce(F("due_date"), F("task__plan__end_date")),
             last_activity=Coalesce(F("latest_report_at"), F("created_at")),
@@ -173,22 +181,32 @@ class AssignmentQuerySet(models.QuerySet):
             timeliness=Case(
                 When(completed_on__lte=F("effective_due"), then=Value(Timeliness.ON_TIME)),
                 When(completed_on__isnull=False, then=Value(Timeliness.LATE)),
+                When(reported_in_time, then=Value(Timeliness.IN_PROGRESS)),
                 When(effective_due__lt=on, then=Value(Timeliness.OVERDUE)),
                 default=Value(Timeliness.IN_PROGRESS),
             ),
             is_due_soon=Case(
-                When(not_done & Q(effective_due__gte=on, effective_due__lte=due_soon_until),
+                When(open_ & Q(effective_due__gte=on, effective_due__lte=due_soon_until),
                      then=Value(True)),
                 default=Value(False),
             ),
             is_stale=Case(
-                When(not_done & Q(last_activity__lt=stale_before), then=Value(True)),
+                When(open_ & Q(last_activity__lt=stale_before), then=Value(True)),
                 default=Value(False),
             ),
-            # Worst first: overdue, due soon, the rest in progress, then done.
+            is_awaiting=Case(When(awaiting, then=Value(True)), default=Value(False)),
+            is_extended=Case(
+                When(Q(due_date__gt=F("original_due_date"))
+                     | Q(due_date__isnull=False, original_due_date__isnull=True),
+                     then=Value(True)),
+                default=Value(False),
+            ),
+            # Worst first: overdue, due soon, the rest in progress, awaiting verification, done.
             urgency=Case(
-                When(completed_on__isnull=False, then=Value(3)),
+                When(completed_on__isnull=False, then=Value(4)),
+                When(reported_in_time, then=Value(3)),
                 When(effective_due__lt=on, then=Value(0)),
+                When(awaiting, then=Value(3)),
                 When(effective_due__lte=due_soon_until, then=Value(1)),
                 default=Value(2),
             ),
@@ -215,6 +233,8 @@ def timeliness_aggregates(prefix: str = "") -> dict:
         },
         "due_soon": Count(f"{p}pk", filter=Q(**{f"{p}is_due_soon": True})),
         "stale": Count(f"{p}pk", filter=Q(**{f"{p}is_stale": True})),
+        "awaiting": Count(f"{p}pk", filter=Q(**{f"{p}is_awaiting": True})),
+        "extended": Count(f"{p}pk", filter=Q(**{f"{p}is_extended": True})),
     }
 
 
@@ -237,10 +257,23 @@ class Assignment(models.Model):
     original_due_date = models.DateField(_("original due date"), null=True, blank=True)
     latest_percent = models.PositiveSmallIntegerField(_("latest percent"), default=0)
     latest_report_at = models.DateTimeField(_("latest report at"), null=True, blank=True)
+    # Set when a coordinator verifies the unit's 100% report: the date of that report.
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # The 100% report awaiting a coordinator's verification (chờ xác nhận), if any.
+    pending_entry = models.ForeignKey(
+        "ProgressEntry",
+        verbose_name=_("report awaiting verification"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Why a coordinator last sent a 100% report back; shown to the unit until its next 100%.
+    returned_reason = models.TextField(_("reason for return"), blank=True)
     created_at = models.DateTimeField(_("assigned at"), default=timezone.now)
 
     objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment")
@@ -254,6 +287,14 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 name="assignment_completed_at_100",
                 condition=Q(completed_on__isnull=True) | Q(latest_percent=100),
+            ),
+            models.CheckConstraint(
+                name="assignment_pending_at_100",
+                condition=Q(pending_entry__isnull=True) | Q(latest_percent=100),
+            ),
+            models.CheckConstraint(
+                name="assignment_pending_or_done",
+                condition=Q(pending_entry__isnull=True) | Q(completed_on__isnull=True),
             ),
         ]
         indexes = [
@@ -272,8 +313,8 @@ class Assignment(models.Model):
         return self.completed_on is not None
 
     @property
-    def is_extended(self) -> bool:
-        return self.due_date != self.original_due_date
+    def is_awaiting_verification(self) -> bool:
+        return self.pending_entry_id is not None
 
     @property
     def effective_due(self) -> datetime.date:
@@ -291,6 +332,10 @@ class Assignment(models.Model):
                 False,
                 False,
             )
+        if self.pending_entry_id is not None:
+            reported_on = timezone.localdate(self.pending_entry.reported_at)
+            late = reported_on > due and due < on
+            return Timeliness.OVERDUE if late else Timeliness.IN_PROGRESS, False, False
         status = Timeliness.OVERDUE if due < on else Timeliness.IN_PROGRESS
         last_activity = self.latest_report_at or self.created_at
         return status, on <= due <= due_soon_until, last_activity < stale_before
@@ -348,3 +393,78 @@ class ProgressEntry(models.Model):
 
     def get_evidence_url(self):
         return reverse("solutions:evidence-download", args=[self.pk])
+
+
+class Verification(models.Model):
+    """A coordinator's decision on a unit's 100% report (xác nhận hoàn thành). Never edited."""
+
+    class Decision(models.TextChoices):
+        VERIFIED = "verified", _("Verified")
+        RETURNED = "returned", _("Returned")
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
+        related_name="verifications",
+    )
+    entry = models.ForeignKey(
+        ProgressEntry, verbose_name=_("report"), on_delete=models.PROTECT,
+        related_name="verifications",
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="verification_return_has_reason",
+                condition=~Q(decision="returned", reason=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.get_decision_display()}"
+
+
+class DeadlineExtension(models.Model):
+    """A deadline extension (gia hạn) decided by a coordinator; the original date is kept."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
+        related_name="extensions",
+    )
+    previous_due_date = models.DateField(_("previous due date"), null=True, blank=True)
+    new_due_date = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"))
+    document = models.CharField(
+        _("deciding document"), max_length=300, blank=True,
+        help_text=_("e.g. Công văn số 123/UBND-NC"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="extension_has_reason", condition=~Q(reason="")),
+            models.CheckConstraint(
+                name="extension_moves_later",
+                condition=Q(previous_due_date__isnull=True)
+                | Q(new_due_date__gt=F("previous_due_date")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} → {self.new_due_date:%d/%m/%Y}"

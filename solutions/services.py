@@ -1,13 +1,38 @@
-"""Writes that span models. Views, admin and commands all call these."""
+"""Writes that span models. Views, admin and commands all call these.
 
+Each one locks the assignment (or task) row it changes first, so concurrent writers queue
+instead of overwriting each other, and runs in one transaction: all of it happens or none.
+"""
+
+import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from solutions.models import Assignment, ProgressEntry, Task
+from solutions.models import (
+    Assignment,
+    DeadlineExtension,
+    ProgressEntry,
+    Task,
+    Verification,
+)
 from units.models import Unit
+
+
+def _lock(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("task__plan").get(
+        pk=assignment.pk
+    )
+
+
+def _refresh(target: Assignment, source: Assignment, *fields: str) -> None:
+    for field in fields:
+        setattr(target, field, getattr(source, field))
 
 
 def record_progress(
@@ -21,13 +46,19 @@ def record_progress(
     """Append a progress report and update the assignment's latest fields, together or not at all.
 
     The assignment row is locked first, so concurrent reports are serialised: the latest fields
-    always describe the newest entry. 100% completes the assignment on the report's date; a later
-    report below 100% reopens it (a unit corrected itself).
+    always describe the newest entry. 100% does not complete the assignment by itself: it waits
+    for a coordinator's verification (verify_completion). A later report below 100% withdraws it.
+    A verified assignment takes no more reports.
     """
     entry = ProgressEntry(percent=percent, note=note, reported_by=user)
     try:
         with transaction.atomic():
-            locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            locked = _lock(assignment)
+            if locked.completed_on is not None:
+                raise ValidationError(
+                    _("This assignment was verified as complete; it takes no more reports."),
+                    code="closed",
+                )
             entry.assignment = locked
             entry.reported_at = now = timezone.now()
             if evidence:
@@ -38,26 +69,137 @@ def record_progress(
             locked.latest_percent = percent
             locked.latest_report_at = now
             if percent == 100:
-                locked.completed_on = locked.completed_on or timezone.localdate(now)
+                locked.pending_entry = entry
+                locked.returned_reason = ""
             else:
-                locked.completed_on = None
-            locked.save(update_fields=["latest_percent", "latest_report_at", "completed_on"])
+                locked.pending_entry = None
+            locked.save(
+                update_fields=["latest_percent", "latest_report_at", "pending_entry",
+                               "returned_reason"]
+            )
     except Exception:
         # The file was written before the rows; don't leave it behind when they roll back.
         # (_committed: the file was saved under its random name, not merely attached.)
         if entry.evidence and entry.evidence._committed:
             entry.evidence.storage.delete(entry.evidence.name)
         raise
-    # The caller's object reflects the write too.
-    assignment.latest_percent = locked.latest_percent
-    assignment.latest_report_at = locked.latest_report_at
-    assignment.completed_on = locked.completed_on
+    _refresh(assignment, locked, "latest_percent", "latest_report_at", "pending_entry_id",
+             "returned_reason", "completed_on")
     return entry
 
 
 @transaction.atomic
+def verify_completion(*, assignment: Assignment, user) -> Verification:
+    """A coordinator confirms the unit's 100% report: done, on the date of that report."""
+    locked = _lock(assignment)
+    if locked.pending_entry_id is None:
+        raise ValidationError(_("This assignment has no report awaiting verification."),
+                              code="not_pending")
+    entry = locked.pending_entry
+    verification = Verification.objects.create(
+        assignment=locked, entry=entry, decision=Verification.Decision.VERIFIED,
+        decided_by=user,
+    )
+    # Timeliness follows the report's date, not the date of the verification.
+    locked.completed_on = timezone.localdate(entry.reported_at)
+    locked.pending_entry = None
+    locked.returned_reason = ""
+    locked.save(update_fields=["completed_on", "pending_entry", "returned_reason"])
+    _refresh(assignment, locked, "completed_on", "pending_entry_id", "returned_reason")
+    return verification
+
+
+@transaction.atomic
+def return_completion(*, assignment: Assignment, user, reason: str) -> Verification:
+    """A coordinator sends the 100% report back with a reason: the assignment is in progress again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the report is returned."), code="required")
+    locked = _lock(assignment)
+    if locked.pending_entry_id is None:
+        raise ValidationError(_("This assignment has no report awaiting verification."),
+                              code="not_pending")
+    verification = Verification.objects.create(
+        assignment=locked, entry=locked.pending_entry,
+        decision=Verification.Decision.RETURNED, reason=reason, decided_by=user,
+    )
+    locked.pending_entry = None
+    locked.returned_reason = reason
+    locked.save(update_fields=["pending_entry", "returned_reason"])
+    _refresh(assignment, locked, "pending_entry_id", "returned_reason")
+    return verification
+
+
+@transaction.atomic
+def extend_deadline(
+    *,
+    assignment: Assignment,
+    user,
+    new_due_date: datetime.date,
+    reason: str,
+    document: str = "",
+) -> DeadlineExtension:
+    """A coordinator moves an assignment's deadline later; every extension is kept."""
+    locked = _lock(assignment)
+    if locked.completed_on is not None:
+        raise ValidationError(_("A completed assignment's deadline cannot be extended."),
+                              code="done")
+    current = locked.due_date or locked.task.plan.end_date
+    if new_due_date <= current:
+        raise ValidationError(
+            _("The new deadline must be after the current one (%(date)s)."),
+            code="not_later",
+            params={"date": current.strftime("%d/%m/%Y")},
+        )
+    extension = DeadlineExtension.objects.create(
+        assignment=locked,
+        previous_due_date=locked.due_date,
+        new_due_date=new_due_date,
+        reason=reason.strip(),
+        document=document.strip(),
+        decided_by=user,
+    )
+    locked.due_date = new_due_date
+    locked.save(update_fields=["due_date"])
+    _refresh(assignment, locked, "due_date")
+    return extension
+
+
+class StaleEdit(Exception):
+    """Someone else saved the task after this form was opened."""
+
+
+@transaction.atomic
+def save_task(*, task: Task, expected_version: int | None = None, **fields) -> Task:
+    """Create a task, or update one if nobody saved it since `expected_version` was read.
+
+    Optimistic concurrency: two coordinators editing the same task both start from version N;
+    the first save makes it N+1, the second is refused with StaleEdit and overwrites nothing.
+    """
+    if task.pk is None:
+        for name, value in fields.items():
+            setattr(task, name, value)
+        task.full_clean()
+        task.save()
+        return task
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
 def assign_task(
-    *, task: Task, units: Iterable[Unit], role: str = Assignment.Role.LEAD
+    *,
+    task: Task,
+    units: Iterable[Unit],
+    role: str = Assignment.Role.LEAD,
+    user=None,
 ) -> list[Assignment]:
     """Assign a task to many units at once; units already assigned keep their assignment."""
     seen = set(task.assignments.values_list("unit_id", flat=True))
@@ -70,4 +212,5 @@ def assign_task(
             Assignment(task=task, unit=unit, role=role, due_date=task.due_date,
                        original_due_date=task.due_date)
         )
-    return Assignment.objects.bulk_create(new)
+    # With history rows, like every other change to assignments.
+    return bulk_create_with_history(new, Assignment, default_user=user)

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from units.models import Membership, Unit
 
@@ -48,7 +49,7 @@ class MembershipOfUnitInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(SimpleHistoryAdmin):
     list_display = [
         "code", "name", "short_name", "kind", "parent", "active_from", "active_to", "successor",
     ]
@@ -91,7 +92,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "full_name", "unit", "role"]
     list_select_related = ["user", "unit"]
     list_filter = ["role", ("unit__kind", titled(admin.ChoicesFieldListFilter, _("unit kind")))]

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from units.access import can_read_all
 
@@ -61,6 +62,7 @@ class Unit(models.Model):
     )
 
     objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit")
@@ -109,6 +111,8 @@ class Membership(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.STAFF)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
