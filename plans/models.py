@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -81,3 +82,158 @@ class ReformArea(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting period of the plan (kỳ báo cáo) with its data cut-off dates.
+
+    Vietnamese PAR reports count data from 15/12 of the year before: Q1 to 14/3, 6 months to
+    14/6, Q3 15/6 to 14/9, the year to 14/12; each report is due by the 20th of the period's
+    last month. Closing a period freezes its report (PeriodSnapshot).
+    """
+
+    class Kind(models.TextChoices):
+        Q1 = "q1", _("First quarter")
+        H1 = "h1", _("Six months")
+        Q3 = "q3", _("Third quarter")
+        YEAR = "year", _("Year")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="periods"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    start_date = models.DateField(_("data from"))
+    end_date = models.DateField(_("data to"))
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["plan", "end_date", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="period_unique_plan_kind"),
+            models.CheckConstraint(
+                name="period_dates_ordered", condition=Q(end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(
+                name="period_closed_by_whom",
+                condition=Q(closed_at__isnull=True) | Q(closed_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.plan.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @classmethod
+    def defaults_for(cls, year: int) -> list[dict]:
+        """The cut-off dates of REFERENCE.md for a plan year."""
+        import datetime as dt
+
+        start = dt.date(year - 1, 12, 15)
+        return [
+            {"kind": cls.Kind.Q1, "start_date": start, "end_date": dt.date(year, 3, 14),
+             "report_due": dt.date(year, 3, 20)},
+            {"kind": cls.Kind.H1, "start_date": start, "end_date": dt.date(year, 6, 14),
+             "report_due": dt.date(year, 6, 20)},
+            {"kind": cls.Kind.Q3, "start_date": dt.date(year, 6, 15),
+             "end_date": dt.date(year, 9, 14), "report_due": dt.date(year, 9, 20)},
+            {"kind": cls.Kind.YEAR, "start_date": start, "end_date": dt.date(year, 12, 14),
+             "report_due": dt.date(year, 12, 20)},
+        ]
+
+
+class PeriodSnapshot(models.Model):
+    """The figures of a period's report, frozen when the period is closed."""
+
+    period = models.OneToOneField(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
+        related_name="snapshot",
+    )
+    data = models.JSONField(_("figures"))
+    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("frozen period report")
+        verbose_name_plural = _("frozen period reports")
+
+    def __str__(self):
+        return str(self.period)
+
+
+class Indicator(models.Model):
+    """A target of the plan (chỉ tiêu), e.g. files settled on time >= 95%, SIPAS > 86%."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "gte", _("at least")
+        ABOVE = "gt", _("above")
+        AT_MOST = "lte", _("at most")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    comparison = models.CharField(
+        _("comparison"), max_length=3, choices=Comparison, default=Comparison.AT_LEAST
+    )
+    target = models.DecimalField(_("target"), max_digits=9, decimal_places=2)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=20, default="%")
+
+    class Meta:
+        verbose_name = _("target indicator")
+        verbose_name_plural = _("target indicators")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="indicator_unique_plan_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_met(self, actual) -> bool:
+        if actual is None:
+            return False
+        return {
+            self.Comparison.AT_LEAST: actual >= self.target,
+            self.Comparison.ABOVE: actual > self.target,
+            self.Comparison.AT_MOST: actual <= self.target,
+        }[self.comparison]
+
+
+class IndicatorValue(models.Model):
+    """The actual value of an indicator for a reporting period, entered by a coordinator."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    actual = models.DecimalField(_("actual"), max_digits=9, decimal_places=2)
+    note = models.CharField(_("source or note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="indicator_value_unique_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.period}: {self.actual}"

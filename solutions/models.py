@@ -168,10 +168,12 @@ class AssignmentQuerySet(models.QuerySet):
         Python for one object; tests hold the two together.
         """
         on, due_soon_until, stale_before = timeliness_window(on)
+        # As of a past date (a period's end), what was completed later was not done yet.
+        done = Q(completed_on__lte=on)
         # Awaiting verification: the unit reported 100%; a coordinator has not decided yet.
         # Judged by the report's date, so the coordinator's delay never makes a unit late.
         awaiting = Q(pending_entry__isnull=False)
-        open_ = Q(completed_on__isnull=True) & ~awaiting
+        open_ = ~done & ~awaiting
         reported_in_time = awaiting & Q(pending_entry__reported_at__date__lte=F("effective_due"))
         return self.alias(
             effective_due=Coalesce(F("due_date"), F("task__plan__end_date")),
@@ -179,8 +181,9 @@ class AssignmentQuerySet(models.QuerySet):
         ).annotate(
             effective_due_date=F("effective_due"),
             timeliness=Case(
-                When(completed_on__lte=F("effective_due"), then=Value(Timeliness.ON_TIME)),
-                When(completed_on__isnull=False, then=Value(Timeliness.LATE)),
+                When(done & Q(completed_on__lte=F("effective_due")),
+                     then=Value(Timeliness.ON_TIME)),
+                When(done, then=Value(Timeliness.LATE)),
                 When(reported_in_time, then=Value(Timeliness.IN_PROGRESS)),
                 When(effective_due__lt=on, then=Value(Timeliness.OVERDUE)),
                 default=Value(Timeliness.IN_PROGRESS),
@@ -203,7 +206,7 @@ class AssignmentQuerySet(models.QuerySet):
             ),
             # Worst first: overdue, due soon, the rest in progress, awaiting verification, done.
             urgency=Case(
-                When(completed_on__isnull=False, then=Value(4)),
+                When(done, then=Value(4)),
                 When(reported_in_time, then=Value(3)),
                 When(effective_due__lt=on, then=Value(0)),
                 When(awaiting, then=Value(3)),
@@ -326,7 +329,7 @@ class Assignment(models.Model):
         """(timeliness, due_soon, stale) for this one assignment: with_timeliness() in Python."""
         on, due_soon_until, stale_before = timeliness_window(on)
         due = self.due_date or self.task.plan.end_date
-        if self.completed_on is not None:
+        if self.completed_on is not None and self.completed_on <= on:
             return (
                 Timeliness.ON_TIME if self.completed_on <= due else Timeliness.LATE,
                 False,
