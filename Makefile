@@ -12,12 +12,14 @@ WORKERS ?= 3
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run serve test messages bench clean
+.PHONY: help install run serve test faults messages bench clean
 
 help:
 	@echo "make run    serve the portal with demo data on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole suite (PostgreSQL, Chromium) and stop"
+	@echo "make faults stop and restart PostgreSQL under gunicorn: 503s, no 500, no lost report"
 	@echo "make messages  extract and compile translations"
+	@echo "make bench  load a synthetic scale (BENCH_SCALE=provincial|national) and measure pages"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -51,6 +53,26 @@ test: PYTEST_ARGS ?= -n 2
 test: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A real outage: gunicorn on a throwaway PostgreSQL that is stopped and started mid-run
+# (scripts/faults.py); fails on any 500 or any acknowledged report missing.
+faults: install
+	scripts/with-postgres.sh $(PY) scripts/faults.py
+
+# Synthetic data at a scale (manage.py generate_scale_data), gunicorn with production-like
+# settings on a throwaway PostgreSQL, p50/p95/rps and query counts per page (scripts/bench.py).
+# The table is printed and written to var/bench/latest.json.
+bench: export SECRET_KEY ?= bench-only-secret-key-not-for-production-0123456789abcdef
+bench: export DEBUG := false
+bench: export STATICFILES_BACKEND := django.contrib.staticfiles.storage.StaticFilesStorage
+bench: export STATIC_ROOT := $(CURDIR)/var/bench/static
+bench: export CONN_MAX_AGE := 60
+bench: BENCH_SCALE ?= provincial
+bench: BENCH_ARGS ?=
+bench: install
+	@mkdir -p var/bench
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	scripts/with-postgres.sh $(PY) scripts/bench.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=.tools --no-obsolete

@@ -1,12 +1,50 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from plans.models import Plan, ReformArea
+from plans.models import PeriodSnapshot, Plan, ReformArea, ReportingPeriod
+from plans.services import ensure_periods
 
 
 class ReformAreaInline(admin.TabularInline):
     model = ReformArea
     fields = ["number", "name"]
     extra = 0
+
+
+class ReportingPeriodForm(forms.ModelForm):
+    """Dates are editable per plan until the period is closed: then its report is frozen."""
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["plan", "kind", "start_date", "end_date", "report_due"]
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and instance.is_closed and self.has_changed():
+            raise ValidationError(
+                _("This period is closed and its report frozen: its dates can no longer change.")
+            )
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            # The database refuses it too (period_dates_ordered); say it on the form.
+            self.add_error("end_date", _("The period ends before it starts."))
+        return cleaned
+
+
+class ReportingPeriodInline(admin.TabularInline):
+    model = ReportingPeriod
+    form = ReportingPeriodForm
+    fields = ["kind", "start_date", "end_date", "report_due", "closed_at", "closed_by"]
+    readonly_fields = ["closed_at", "closed_by"]
+    extra = 0
+    show_change_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        # A closed period's frozen report is a record: it is never deleted with the period.
+        return False
 
 
 @admin.register(Plan)
@@ -17,7 +55,12 @@ class PlanAdmin(admin.ModelAdmin):
     list_display_links = ["year", "title"]
     list_filter = ["status", "year"]
     search_fields = ["title", "document_number"]
-    inlines = [ReformAreaInline]
+    inlines = [ReformAreaInline, ReportingPeriodInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inlines, so periods the admin entered by hand are kept as entered.
+        ensure_periods(form.instance)
 
 
 @admin.register(ReformArea)
@@ -28,3 +71,48 @@ class ReformAreaAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
     # The year narrows an autocomplete to one plan: "2024 cải cách thể chế".
     search_fields = ["name", "plan__year__exact"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    form = ReportingPeriodForm
+    list_display = ["__str__", "plan", "start_date", "end_date", "report_due", "closed_at",
+                    "closed_by"]
+    list_select_related = ["plan", "closed_by"]
+    list_filter = ["plan", "kind"]
+    fields = ["plan", "kind", "start_date", "end_date", "report_due", "closed_at", "closed_by"]
+    readonly_fields = ["closed_at", "closed_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Closing goes through the period report page (close_period writes the snapshot);
+        # a closed period's dates are part of its frozen report.
+        if obj is not None and obj.is_closed:
+            return [*self.fields]
+        if obj is not None:
+            return [*self.readonly_fields, "plan"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_closed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(PeriodSnapshot)
+class PeriodSnapshotAdmin(admin.ModelAdmin):
+    """Frozen reports are records: shown, never added, changed or deleted here."""
+
+    list_display = ["period", "created_at"]
+    list_select_related = ["period__plan"]
+    list_filter = ["period__plan"]
+    fields = ["period", "created_at", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

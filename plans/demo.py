@@ -5,10 +5,16 @@ code, task and unit), so a second run changes nothing but the demo passwords. Fa
 domain reference (REFERENCE.md, beside DESIGN.md); document numbers and people are invented.
 
 The current-year plan is dated relative to `today` when it is first created, so that the dashboard
-shows every timeliness class. Later runs do not move its deadlines or rewrite its history: like
-real data, it ages (delete the database to get a fresh mix).
+shows every timeliness class, and the coordinator's work: 100% reports awaiting verification,
+reports returned with a reason, deadline extensions. Every completion was verified by the
+coordinator, a little after the unit's first 100% report. Later runs do not move its deadlines or
+rewrite its history: like real data, it ages (delete the database to get a fresh mix). Reports,
+decisions and extensions are append-only (PostgreSQL refuses to change them), so each is written
+once, right; only what is missing is added (a demo loaded before verification existed gets its
+completions verified).
 """
 
+import copy
 import datetime
 import os
 import random
@@ -26,7 +32,14 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from plans.models import Plan, ReformArea
-from solutions.models import Assignment, ProgressEntry, Solution, Task
+from solutions.models import (
+    Assignment,
+    DeadlineExtension,
+    ProgressEntry,
+    Solution,
+    Task,
+    Verification,
+)
 from solutions.services import assign_task
 from units.access import COORDINATORS_GROUP, LEADERS_GROUP
 from units.models import Membership, Unit
@@ -263,7 +276,9 @@ class TaskSpec:
     ("thường xuyên"). `lead` / `support`: unit codes or @GROUP, each with an optional outcome:
     "CODE:T" or "@GROUP:TTLO..." (one letter per unit of the group, repeated if short).
     Outcomes: T done on time, L done late, O not done, S not done and no report for over
-    STALE_DAYS, N never reported.
+    STALE_DAYS, N never reported; and in a live plan only, P reported 100% in the last days,
+    awaiting a coordinator's verification, R reported 100% but returned by the coordinator, and
+    reported again below 100% since. T and L were verified by the coordinator.
     """
 
     code: str
@@ -581,7 +596,7 @@ TASKS_CURRENT = [
              "hành chính nhà nước năm {year}",
              "Khảo sát trực tuyến và trực tiếp tại Trung tâm Phục vụ hành chính công các cấp; mục "
              "tiêu mức độ hài lòng đạt trên 90%.",
-             "Báo cáo kết quả đo lường sự hài lòng năm {year}", 30, "SNV", "SKHCN", solution=10),
+             "Báo cáo kết quả đo lường sự hài lòng năm {year}", 30, "SNV", "SKHCN:P", solution=10),
     TaskSpec("0.9", "Bố trí kinh phí thực hiện nhiệm vụ cải cách hành chính năm {year}",
              "Giao dự toán kinh phí CCHC, chuyển đổi số cho các cơ quan, đơn vị, địa phương.",
              "Quyết định giao dự toán kinh phí CCHC năm {year}", -290, "STC", "SNV", solution=9),
@@ -589,7 +604,7 @@ TASKS_CURRENT = [
              "Cập nhật kết quả thực hiện từng nhiệm vụ, kèm tài liệu kiểm chứng, phục vụ chấm điểm "
              "Chỉ số CCHC.",
              "Tài liệu kiểm chứng được cập nhật đầy đủ trên hệ thống theo dõi", 4,
-             "@WARDS:OTTOOTTOTTO", solution=2),
+             "@WARDS:OPTOOTTOTTO", solution=2),
     TaskSpec("0.11", "Tập huấn nghiệp vụ cải cách hành chính cho công chức cấp xã sau sắp xếp",
              "Tập huấn về kiểm soát thủ tục hành chính, số hóa hồ sơ và chấm điểm Chỉ số CCHC.",
              "Tài liệu tập huấn; Báo cáo kết quả tập huấn", -45, "SNV:L", "VPUBND:O", solution=3),
@@ -616,7 +631,7 @@ TASKS_CURRENT = [
     TaskSpec("1.4", "Theo dõi tình hình thi hành pháp luật năm {year}",
              "Trọng tâm lĩnh vực đất đai và xử lý vi phạm hành chính; kiến nghị hoàn thiện quy "
              "định.",
-             "Báo cáo theo dõi tình hình thi hành pháp luật năm {year}", 6, "STP:O", "SNNMT:T"),
+             "Báo cáo theo dõi tình hình thi hành pháp luật năm {year}", 6, "STP:O", "SNNMT:P"),
     TaskSpec("1.5", "Công bố danh mục văn bản quy phạm pháp luật hết hiệu lực do sắp xếp đơn vị "
              "hành chính",
              "Tổng hợp văn bản của cấp huyện và cấp xã cũ hết hiệu lực; công bố theo quy định.",
@@ -663,14 +678,14 @@ TASKS_CURRENT = [
     TaskSpec("2.7", "Thanh toán trực tuyến nghĩa vụ tài chính về đất đai",
              "Kết nối Hệ thống thông tin đất đai với cơ quan thuế, ngân hàng để người dân nộp tiền "
              "trực tuyến.",
-             "Chức năng thanh toán trực tuyến nghĩa vụ tài chính đất đai vận hành", -15, "SNNMT:O",
+             "Chức năng thanh toán trực tuyến nghĩa vụ tài chính đất đai vận hành", -15, "SNNMT:R",
              "STC:T", solution=6),
     TaskSpec("2.8", "Tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính",
              "Xử lý đúng thời hạn các phản ánh, kiến nghị và công khai kết quả xử lý.",
              "Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị", None, "VPUBND", solution=10),
     TaskSpec("2.9", "Rà soát, cắt giảm điều kiện kinh doanh lĩnh vực công thương",
              "Kiến nghị bộ, ngành bãi bỏ điều kiện kinh doanh không còn phù hợp.",
-             "Báo cáo kiến nghị cắt giảm điều kiện kinh doanh", -65, "SCT:L", solution=4),
+             "Báo cáo kiến nghị cắt giảm điều kiện kinh doanh", -65, "SCT:T", solution=4),
     TaskSpec("2.10", "Giải quyết thủ tục đầu tư theo cơ chế một cửa liên thông tại Khu kinh tế "
              "Đông Nam",
              "Rút ngắn thời gian cấp giấy chứng nhận đăng ký đầu tư; công khai tiến độ hồ sơ cho "
@@ -698,14 +713,14 @@ TASKS_CURRENT = [
              "Đánh giá kết quả vận hành, khó khăn, vướng mắc; đề xuất điều chỉnh phân cấp, phân "
              "quyền.",
              "Báo cáo sơ kết hoạt động của chính quyền địa phương hai cấp", 4,
-             "SNV:O @WARDS:OTTOTOTTOOT", solution=2),
+             "SNV:O @WARDS:OTTOTOTPOOT", solution=2),
     TaskSpec("3.5", "Xây dựng kế hoạch biên chế công chức, số lượng người làm việc năm {next}",
              "Tổng hợp nhu cầu của các cơ quan, đơn vị; bảo đảm lộ trình tinh giản biên chế.",
              "Kế hoạch biên chế năm {next} trình HĐND tỉnh", 35, "SNV", "STC"),
     TaskSpec("3.6", "Bàn giao, xử lý trụ sở, tài sản công dôi dư sau sắp xếp",
              "Lập phương án sử dụng trụ sở dôi dư; ưu tiên chuyển sang cơ sở y tế, giáo dục, văn "
              "hóa.",
-             "Phương án xử lý trụ sở, tài sản dôi dư được phê duyệt", -10, "@WARDS:OOLTOTTSOTT",
+             "Phương án xử lý trụ sở, tài sản dôi dư được phê duyệt", -10, "@WARDS:ROLTPTTSOTT",
              "STC"),
     # 4. Civil service
     TaskSpec("4.1", "Rà soát, điều chỉnh vị trí việc làm của cơ quan, đơn vị sau sắp xếp",
@@ -716,7 +731,7 @@ TASKS_CURRENT = [
              "Quyết định công nhận kết quả tuyển dụng", -25, "SNV:O", solution=3),
     TaskSpec("4.3", "Đào tạo, bồi dưỡng cán bộ, công chức cấp xã",
              "Bồi dưỡng kỹ năng số, kỹ năng giải quyết thủ tục hành chính cho công chức cấp xã.",
-             "Báo cáo kết quả đào tạo, bồi dưỡng", 20, "SNV", "@WARDS:TTOOTOTTOTO", solution=3),
+             "Báo cáo kết quả đào tạo, bồi dưỡng", 20, "SNV", "@WARDS:TTROTOTTOTO", solution=3),
     TaskSpec("4.4", "Kiểm tra công vụ, kỷ luật, kỷ cương hành chính",
              "Kiểm tra đột xuất việc chấp hành giờ giấc, thái độ phục vụ tại Trung tâm Phục vụ "
              "hành chính công các cấp.",
@@ -763,12 +778,12 @@ TASKS_CURRENT = [
              solution=8, source=DE_AN_06),
     TaskSpec("6.4", "Làm sạch dữ liệu hộ tịch, đồng bộ với Cơ sở dữ liệu quốc gia về dân cư",
              "Đối chiếu, chuẩn hóa dữ liệu hộ tịch đã số hóa; xử lý dữ liệu sai lệch.",
-             "Dữ liệu hộ tịch được làm sạch, đồng bộ", 3, "@WARDS:TTOTOTTOTTT", "STP", solution=8,
+             "Dữ liệu hộ tịch được làm sạch, đồng bộ", 3, "@WARDS:PTOTOTTOTTT", "STP:P", solution=8,
              source=DE_AN_06),
     TaskSpec("6.5", "Triển khai hệ thống quản lý văn bản và điều hành, chữ ký số cho công chức cấp "
              "xã",
              "Cấp chứng thư số, tài khoản và hướng dẫn sử dụng cho công chức các phường, xã.",
-             "Hệ thống quản lý văn bản và điều hành vận hành tại cấp xã", -12, "@WARDS:OTOTTOTTOTS",
+             "Hệ thống quản lý văn bản và điều hành vận hành tại cấp xã", -12, "@WARDS:OTOTTRTTOTS",
              "SKHCN:T", solution=6),
     TaskSpec("6.6", "Xây dựng cơ sở dữ liệu đất đai, kết nối Cơ sở dữ liệu quốc gia về đất đai",
              "Chỉnh lý, số hóa hồ sơ địa chính; đồng bộ dữ liệu với hệ thống trung ương.",
@@ -787,7 +802,8 @@ TASKS_CURRENT = [
              solution=6),
     TaskSpec("6.10", "Triển khai bệnh án điện tử tại các bệnh viện tuyến tỉnh",
              "Hoàn thành bệnh án điện tử, thay thế bệnh án giấy theo lộ trình của Bộ Y tế.",
-             "Bệnh án điện tử được triển khai tại các bệnh viện tuyến tỉnh", 28, "SYT", solution=6),
+             "Bệnh án điện tử được triển khai tại các bệnh viện tuyến tỉnh", 28, "SYT:P",
+             solution=6),
     TaskSpec("6.11", "Tuyển sinh đầu cấp trực tuyến",
              "Tổ chức tuyển sinh trực tuyến lớp 1, lớp 6 và lớp 10 trên toàn tỉnh.",
              "Báo cáo kết quả tuyển sinh trực tuyến", -150, "SGDDT", solution=6),
@@ -858,6 +874,53 @@ NOTE_HANDED_OVER = (
     "giao cho {successor}."
 )
 
+# Why the coordinator sent a 100% report back (Verification "returned", shown to the unit).
+RETURN_REASONS = [
+    "Chưa có tài liệu kiểm chứng: đề nghị bổ sung quyết định ban hành.",
+    "Tài liệu kiểm chứng là bản chưa ký: đề nghị cập nhật bản đã ký số của lãnh đạo đơn vị.",
+    ("Sản phẩm chưa đúng yêu cầu của kế hoạch: báo cáo thiếu số liệu của các tổ dân phố, đơn vị "
+     "trực thuộc; đề nghị bổ sung, hoàn thiện."),
+    ("Kết quả chưa đạt chỉ tiêu kế hoạch giao; đề nghị tiếp tục thực hiện, báo cáo lại khi hoàn "
+     "thành."),
+]
+# The unit's next report after a return.
+NOTES_AFTER_RETURN = [
+    ("Tiếp thu ý kiến của Sở Nội vụ, đang bổ sung tài liệu kiểm chứng; sẽ báo cáo hoàn thành "
+     "sau khi cập nhật."),
+    "Đang hoàn thiện sản phẩm theo ý kiến trả lại của Sở Nội vụ; dự kiến trình ký trong tuần.",
+    "Đã chỉnh sửa theo ý kiến trả lại; đang xin ý kiến lãnh đạo trước khi báo cáo lại.",
+]
+
+
+@dataclass(frozen=True)
+class ExtensionSpec:
+    """A deadline extension: the new deadline is `days` from today, and a week later than the
+    previous one at least; decided a few days before the previous deadline."""
+
+    days: int
+    reason: str
+
+
+# Current plan: (task code, unit code) -> its extensions, oldest first.
+EXTENSIONS_CURRENT = {
+    # Would be overdue: extended, now in progress.
+    ("6.5", "16681"): (ExtensionSpec(
+        18, "Chờ Ban Cơ yếu Chính phủ cấp chứng thư số cho công chức phường sau kiện toàn."),),
+    ("4.2", "SNV"): (
+        ExtensionSpec(-5, "Chờ hướng dẫn của Bộ Nội vụ về tuyển dụng công chức cấp xã sau sắp "
+                          "xếp."),
+        ExtensionSpec(15, "Số lượng hồ sơ dự tuyển lớn, cần thêm thời gian tổ chức xét tuyển."),
+    ),
+    ("1.6", "SXD"): (ExtensionSpec(
+        10, "Chờ hướng dẫn của Bộ Xây dựng về phân cấp thẩm quyền cấp giấy phép xây dựng."),),
+    # Extended, and late all the same.
+    ("6.12", "SDTTG"): (ExtensionSpec(
+        -8, "Chưa được bố trí kinh phí số hóa; Sở Tài chính đang thẩm định dự toán."),),
+    # Done after the first deadline, before the new one: on time.
+    ("2.9", "SCT"): (ExtensionSpec(
+        -50, "Chờ ý kiến của Bộ Công Thương về các điều kiện kinh doanh đề nghị bãi bỏ."),),
+}
+
 # --- Loading --------------------------------------------------------------------------------------
 
 
@@ -881,13 +944,14 @@ def load_demo(
     counts = {
         name: Counter() for name in (
             "groups", "units", "users", "memberships", "plans", "areas", "solutions", "tasks",
-            "assignments", "entries",
+            "assignments", "entries", "verifications", "extensions",
         )
     }
     with transaction.atomic():
         _load_groups(counts["groups"])
         units = _load_units(counts["units"])
         users = _load_users(units, password, counts["users"], counts["memberships"])
+        coordinator = users["coordinator"]
         plan_2024 = _load_plan(
             year=2024, document=("02/KH-UBND", datetime.date(2024, 1, 5)),
             status=Plan.Status.CLOSED, counts=counts,
@@ -912,28 +976,29 @@ def load_demo(
         ))
         outcomes_2024 = _load_tasks(
             plan_2024, TASKS_2024, units, assigned_at=assigned_2024,
-            due_of=lambda spec: spec.due, today=today, counts=counts,
+            due_of=lambda spec: spec.due, today=today, user=coordinator, counts=counts,
         )
         outcomes_now = _load_tasks(
             current, TASKS_CURRENT, units, assigned_at=assigned_now,
             due_of=lambda spec: _relative_due(spec.due, today, current.end_date, assigned_now),
-            today=today, counts=counts,
+            today=today, user=coordinator, counts=counts,
             fmt={"year": today.year, "prev": today.year - 1, "next": today.year + 1},
         )
         _load_history(plan_2024, outcomes_2024, users, last_day=plan_2024.end_date,
-                      today=None, counts=counts["entries"])
+                      today=None, extensions={}, counts=counts)
         _load_history(current, outcomes_now, users, last_day=today - datetime.timedelta(days=1),
-                      today=today, counts=counts["entries"])
-
+                      today=today, extensions=EXTENSIONS_CURRENT, counts=counts)
         plans = [plan_2024, current]
+        _verify_completed(plans, coordinator, today=today, counter=counts["verifications"])
+
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()
         counts["solutions"].total = Solution.objects.filter(plan__in=plans).count()
         counts["tasks"].total = Task.objects.filter(plan__in=plans).count()
-        counts["assignments"].total = Assignment.objects.filter(task__plan__in=plans).count()
-        counts["entries"].total = ProgressEntry.objects.filter(
-            assignment__task__plan__in=plans
-        ).count()
+        for name, model in (("assignments", Assignment), ("entries", ProgressEntry),
+                            ("verifications", Verification), ("extensions", DeadlineExtension)):
+            prefix = "" if model is Assignment else "assignment__"
+            counts[name].total = model.objects.filter(**{f"{prefix}task__plan__in": plans}).count()
 
     result = {name: {"created": c.created, "total": c.total} for name, c in counts.items()}
     if stdout is not None:
@@ -942,14 +1007,31 @@ def load_demo(
     return result
 
 
+def _history_manager(model: type[models.Model]):
+    """The model's django-simple-history manager, or None for a model without history."""
+    name = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, name) if name else None
+
+
+def _record_history(
+    model: type[models.Model], objs: list, *, update: bool = False, **kwargs
+) -> None:
+    """The history rows save() would have written for objs, written by bulk writes instead."""
+    manager = _history_manager(model)
+    if manager is not None and objs:
+        manager.bulk_history_create(objs, update=update, batch_size=500, **kwargs)
+
+
 def _upsert(
     model: type[models.Model], key: str, rows: dict, *, scope: dict | None = None,
-    create_only: dict | None = None,
-) -> tuple[dict, int]:
-    """Create missing rows and update changed ones, in a few queries; return ({key: obj}, created).
+    create_only: dict | None = None, history: dict | None = None,
+) -> tuple[dict, list, list]:
+    """Create missing rows and update changed ones, in a few queries.
 
-    rows: {key value: {field attname: value}}; create_only: {key value: {...}}, fields written
-    when the row is created and never changed afterwards.
+    Return ({key: obj}, keys created, objects changed). rows: {key value: {field attname:
+    value}}; create_only: {key value: {...}}, fields written when the row is created and never
+    changed afterwards. history: when given, the history rows (of a model with history) for
+    the rows created, with these bulk_history_create() arguments, and for the rows changed.
     """
     scope = scope or {}
     create_only = create_only or {}
@@ -970,9 +1052,13 @@ def _upsert(
     model.objects.bulk_create(new)
     if changed:
         model.objects.bulk_update(changed, list(next(iter(rows.values()))))
+    new_keys = [getattr(obj, key) for obj in new]
     if new:
         existing = {getattr(obj, key): obj for obj in query.all()}
-    return existing, len(new)
+    if history is not None:
+        _record_history(model, [existing[k] for k in new_keys], **history)
+        _record_history(model, changed, update=True)
+    return existing, new_keys, changed
 
 
 def _load_groups(counter: Counter) -> None:
@@ -984,15 +1070,15 @@ def _load_groups(counter: Counter) -> None:
 
 def _load_units(counter: Counter) -> dict[str, Unit]:
     specs = unit_specs()
-    units, counter.created = _upsert(Unit, "code", {
+    units, new_codes, changed = _upsert(Unit, "code", {
         spec.code: {
             "name": spec.name, "short_name": spec.short_name, "kind": spec.kind,
             "active_from": spec.active_from, "active_to": spec.active_to,
         }
         for spec in specs
     })
+    counter.created = len(new_codes)
     # Successors second: a merged unit may point at one defined after it.
-    changed = []
     for spec in specs:
         unit = units[spec.code]
         successor_id = units[spec.successor].pk if spec.successor else None
@@ -1000,6 +1086,11 @@ def _load_units(counter: Counter) -> dict[str, Unit]:
             unit.successor_id = successor_id
             changed.append(unit)
     Unit.objects.bulk_update(changed, ["successor"])
+    # History rows once the successors are in place, as if each unit had been saved whole.
+    new_codes = set(new_codes)
+    _record_history(Unit, [units[code] for code in new_codes])
+    _record_history(Unit, list({u.pk: u for u in changed if u.code not in new_codes}.values()),
+                    update=True)
     counter.total = len(units)
     return units
 
@@ -1025,9 +1116,13 @@ def _load_users(
         )
         user.groups.set([groups[name] for name in spec.groups])
         for code, role in spec.memberships:
-            _, m_created = Membership.objects.update_or_create(
+            # Saved only when new or changed: every save of a membership writes a history row.
+            membership, m_created = Membership.objects.get_or_create(
                 user=user, unit=units[code], defaults={"role": role}
             )
+            if membership.role != role:
+                membership.role = role
+                membership.save(update_fields=["role"])
             memberships_counter.created += m_created
             memberships_counter.total += 1
         users[spec.username] = user
@@ -1053,14 +1148,14 @@ def _load_plan(
         },
     )
     counts["plans"].created += created
-    _, created = _upsert(ReformArea, "number", {
+    _, created, _ = _upsert(ReformArea, "number", {
         number: {"name": name} for number, name in AREAS
     }, scope={"plan": plan})
-    counts["areas"].created += created
-    _, created = _upsert(Solution, "number", {
+    counts["areas"].created += len(created)
+    _, created, _ = _upsert(Solution, "number", {
         number: {"title": title, "text": text} for number, title, text in SOLUTIONS
     }, scope={"plan": plan})
-    counts["solutions"].created += created
+    counts["solutions"].created += len(created)
     return plan
 
 
@@ -1094,6 +1189,15 @@ def _local(day: datetime.date, hour: int = 8, minute: int = 0) -> datetime.datet
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _working_day(day: datetime.date, *, back: bool = False) -> datetime.date:
+    """The day itself, or the Monday after (back: the Friday before) a weekend day."""
+    if day.weekday() < 5:
+        return day
+    if back:
+        return day - datetime.timedelta(days=day.weekday() - 4)
+    return day + datetime.timedelta(days=7 - day.weekday())
+
+
 def _parse_units(text: str, default: str) -> list[tuple[str, str]]:
     """ "STP:O @WARDS:TTL" -> [("STP", "O"), ("16681", "T"), ...]."""
     result = []
@@ -1116,19 +1220,20 @@ def _load_tasks(
     assigned_at: datetime.datetime,
     due_of: Callable[[TaskSpec], datetime.date | None],
     today: datetime.date,
+    user: AbstractUser,
     counts: dict[str, Counter],
     fmt: dict | None = None,
 ) -> dict[tuple[str, str], str]:
     """Create or refresh the plan's tasks and assignments; return {(task code, unit code): outcome}.
 
     A task's deadline is set when it is created only: its assignments and their history were
-    judged against it.
+    judged against it. `user` (the coordinator) created the tasks and assigned them.
     """
     fmt = fmt or {}
     specs = list(specs)
     areas = {a.number: a.pk for a in plan.areas.all()}
     solutions = {s.number: s.pk for s in plan.solutions.all()}
-    tasks, created = _upsert(
+    tasks, created, _ = _upsert(
         Task, "code",
         {
             spec.code: {
@@ -1145,8 +1250,9 @@ def _load_tasks(
         create_only={
             spec.code: {"due_date": due_of(spec), "created_at": assigned_at} for spec in specs
         },
+        history={"default_date": assigned_at, "default_user": user},
     )
-    counts["tasks"].created += created
+    counts["tasks"].created += len(created)
     assigned = set(
         Assignment.objects.filter(task__plan=plan).values_list("task__code", "unit__code")
     )
@@ -1165,12 +1271,28 @@ def _load_tasks(
                 outcomes[(spec.code, code)] = letter
             missing = [units[code] for code, _ in pairs if (spec.code, code) not in assigned]
             if missing:
-                made = assign_task(task=task, units=missing, role=role)
+                made = assign_task(task=task, units=missing, role=role, user=user)
                 new_assignments += [a.pk for a in made]
     # assign_task stamps the moment of the call; the demo's history starts at the plan's start.
     Assignment.objects.filter(pk__in=new_assignments).update(created_at=assigned_at)
+    Assignment.history.filter(id__in=new_assignments, history_type="+").update(
+        created_at=assigned_at, history_date=assigned_at
+    )
     counts["assignments"].created += len(new_assignments)
     return outcomes
+
+
+@dataclass
+class Story:
+    """What happened to one assignment, oldest first.
+
+    reports: (reported at, percent, note); decisions: the coordinator's decisions on 100%
+    reports, (index of the report in `reports`, decided at, Verification.Decision, reason). A
+    last 100% report without a decision awaits verification.
+    """
+
+    reports: list[tuple[datetime.datetime, int, str]]
+    decisions: list[tuple[int, datetime.datetime, str, str]]
 
 
 def _load_history(
@@ -1180,44 +1302,213 @@ def _load_history(
     *,
     last_day: datetime.date,
     today: datetime.date | None,
-    counts: Counter,
+    extensions: dict[tuple[str, str], tuple[ExtensionSpec, ...]],
+    counts: dict[str, Counter],
 ) -> None:
-    """Give every demo assignment without a report a plausible history, and its latest fields."""
-    pending = (
+    """Give every demo assignment without a report a plausible history, and its latest fields.
+
+    The history is its reports, the coordinator's decisions on its 100% reports and its deadline
+    extensions, all written once and never changed (PostgreSQL refuses to); the assignment's
+    fields and its audit history (django-simple-history) are what the services
+    (record_progress, verify_completion, return_completion, extend_deadline) would have left.
+    """
+    coordinator = users["coordinator"]
+    # Decisions are made before the day the demo is loaded for.
+    horizon = _local(today, 0) if today is not None else None
+    fresh = (
         Assignment.objects.filter(task__plan=plan)
         .exclude(Exists(ProgressEntry.objects.filter(assignment=OuterRef("pk"))))
         .select_related("task", "unit__successor")
     )
+    already_extended = set(
+        DeadlineExtension.objects.filter(assignment__task__plan=plan)
+        .values_list("assignment_id", flat=True)
+    )
+    work = []
     entries: list[ProgressEntry] = []
-    for assignment in pending:
-        outcome = outcomes.get((assignment.task.code, assignment.unit.code))
+    new_extensions: list[DeadlineExtension] = []
+    for assignment in fresh:
+        key = (assignment.task.code, assignment.unit.code)
+        outcome = outcomes.get(key)
         if outcome is None:  # added by hand, not by the demo
             continue
-        history = _history(
-            assignment, outcome, plan=plan, last_day=last_day, today=today,
-            rng=random.Random(f"{plan.year}/{assignment.task.code}/{assignment.unit.code}"),
-        )
+        seed = f"{plan.year}/{key[0]}/{key[1]}"
+        extended = []
+        if (today is not None and key in extensions and outcome != "N"
+                and assignment.pk not in already_extended):
+            extended = _extend(assignment, extensions[key], today=today, user=coordinator,
+                               rng=random.Random(f"{seed}/extension"))
+        story = _history(assignment, outcome, plan=plan, last_day=last_day, today=today,
+                         horizon=horizon, rng=random.Random(seed))
+        if not story.reports and not extended:
+            continue
         reporter = users[REPORTERS.get(assignment.unit.code, "coordinator")]
-        entries += [
+        made = [
             ProgressEntry(assignment=assignment, percent=percent, note=note,
                           reported_by=reporter, reported_at=moment)
-            for moment, percent, note in history
+            for moment, percent, note in story.reports
         ]
+        entries += made
+        new_extensions += extended
+        work.append((assignment, story, made, extended, reporter))
     ProgressEntry.objects.bulk_create(entries, batch_size=500)
-    # The latest fields from the entries themselves, as record_progress() would have left them:
-    # the newest report, and completion on the local date of the first 100% report.
+    if any(entry.pk is None for entry in entries):  # a database that returns no ids
+        ids = {
+            (a, at): pk for pk, a, at in ProgressEntry.objects.filter(
+                assignment__in=[a for a, *_ in work]).values_list("pk", "assignment", "reported_at")
+        }
+        for entry in entries:
+            entry.pk = ids[(entry.assignment_id, entry.reported_at)]
+    DeadlineExtension.objects.bulk_create(new_extensions)
+
+    # Replay each assignment's events, as the services would have, for its fields, its
+    # verifications and one audit history row per event.
+    verifications: list[Verification] = []
+    audit: list[Assignment] = []
+    for assignment, story, made, extended, reporter in work:
+        if extended:
+            assignment.due_date = extended[0].previous_due_date
+        events = [(e.decided_at, 0, "extend", e) for e in extended]
+        events += [(e.reported_at, 1, "report", e) for e in made]
+        events += [(at, 2, decision, (made[i], reason))
+                   for i, at, decision, reason in story.decisions]
+        events.sort(key=lambda event: (event[0], event[1]))
+        for moment, _, kind, item in events:
+            if kind == "extend":
+                assignment.due_date = item.new_due_date
+                actor = coordinator
+            elif kind == "report":
+                assignment.latest_percent = item.percent
+                assignment.latest_report_at = item.reported_at
+                assignment.pending_entry_id = item.pk if item.percent == 100 else None
+                if item.percent == 100:
+                    assignment.returned_reason = ""
+                actor = reporter
+            else:
+                entry, reason = item
+                verifications.append(Verification(
+                    assignment=assignment, entry=entry, decision=kind, reason=reason,
+                    decided_by=coordinator, decided_at=moment,
+                ))
+                assignment.pending_entry_id = None
+                if kind == Verification.Decision.VERIFIED:
+                    assignment.completed_on = timezone.localdate(entry.reported_at)
+                    assignment.returned_reason = ""
+                else:
+                    assignment.returned_reason = reason
+                actor = coordinator
+            row = copy.copy(assignment)
+            row._history_date = moment
+            row._history_user = actor
+            audit.append(row)
+    Verification.objects.bulk_create(verifications, batch_size=500)
+    # The replayed fields, in few queries: the latest report and the completion date from the
+    # rows just written, in one UPDATE; the rarer fields only where they are set.
     newest = ProgressEntry.objects.filter(assignment=OuterRef("pk")).order_by("-reported_at", "-pk")
-    first_full = (
-        ProgressEntry.objects.filter(assignment=OuterRef("pk"), percent=100)
-        .order_by("reported_at", "pk")
-        .annotate(day=TruncDate("reported_at"))
-    )
-    Assignment.objects.filter(pk__in={entry.assignment_id for entry in entries}).update(
+    verified = Verification.objects.filter(
+        assignment=OuterRef("pk"), decision=Verification.Decision.VERIFIED
+    ).annotate(day=TruncDate("entry__reported_at"))
+    Assignment.objects.filter(pk__in=[a.pk for a, _, made, *_ in work if made]).update(
         latest_percent=Subquery(newest.values("percent")[:1]),
         latest_report_at=Subquery(newest.values("reported_at")[:1]),
-        completed_on=Subquery(first_full.values("day")[:1]),
+        completed_on=Subquery(verified.values("day")[:1]),
     )
-    counts.created += len(entries)
+    rare = [a for a, *_ in work
+            if a.pending_entry_id or a.returned_reason or a.due_date != a.original_due_date]
+    Assignment.objects.bulk_update(rare, ["pending_entry", "returned_reason", "due_date"])
+    _record_history(Assignment, audit, update=True)
+    counts["entries"].created += len(entries)
+    counts["verifications"].created += len(verifications)
+    counts["extensions"].created += len(new_extensions)
+
+
+def _extend(
+    assignment: Assignment,
+    specs: tuple[ExtensionSpec, ...],
+    *,
+    today: datetime.date,
+    user: AbstractUser,
+    rng: random.Random,
+) -> list[DeadlineExtension]:
+    """The assignment's extensions (unsaved), its due date moved to the last one's."""
+    due = assignment.due_date
+    earliest = timezone.localdate(assignment.created_at) + datetime.timedelta(days=1)
+    latest = today - datetime.timedelta(days=1)
+    rows = []
+    for spec in specs:
+        if due is None:  # an ongoing task has no deadline to extend
+            break
+        new_due = max(today + datetime.timedelta(days=spec.days),
+                      due + datetime.timedelta(days=7))
+        # Asked for, and granted, a few days before the deadline.
+        day = _working_day(due - datetime.timedelta(days=rng.randint(2, 7)), back=True)
+        day = min(max(day, earliest), latest)
+        rows.append(DeadlineExtension(
+            assignment=assignment, previous_due_date=due, new_due_date=new_due,
+            reason=spec.reason,
+            document=f"Công văn số {rng.randint(1200, 4800)}/UBND-NC "
+                     f"ngày {day.day}/{day.month}/{day.year}",
+            decided_by=user, decided_at=_local(day, rng.randint(8, 16), rng.randint(0, 59)),
+        ))
+        due, earliest = new_due, day + datetime.timedelta(days=1)
+    # The replay of the events sets the due date; the history is written against the last one.
+    assignment.due_date = due
+    return rows
+
+
+def _decision_moment(
+    reported_at: datetime.datetime, rng: random.Random, horizon: datetime.datetime | None
+) -> datetime.datetime:
+    """When the coordinator decided on a 100% report: a working day or two later, before
+    `horizon` (the start of the demo's today) in any case."""
+    day = _working_day(timezone.localdate(reported_at) + datetime.timedelta(
+        days=rng.randint(1, 3)))
+    moment = _local(day, rng.randint(8, 16), rng.randint(0, 59))
+    if horizon is not None and moment >= horizon:  # reported yesterday: decided the same evening
+        moment = min(reported_at + datetime.timedelta(minutes=rng.randint(20, 90)),
+                     horizon - datetime.timedelta(minutes=1))
+    return max(moment, reported_at + datetime.timedelta(minutes=1))
+
+
+def _verify_completed(
+    plans: list[Plan], user: AbstractUser, *, today: datetime.date, counter: Counter
+) -> None:
+    """Verify the first 100% report of every completed assignment that has no verification.
+
+    A demo loaded before verification existed completed assignments on their first 100% report
+    and recorded no decision; the histories loaded now come with theirs, and none is missing.
+    """
+    missing = list(
+        Assignment.objects.filter(task__plan__in=plans, completed_on__isnull=False)
+        .exclude(Exists(Verification.objects.filter(
+            assignment=OuterRef("pk"), decision=Verification.Decision.VERIFIED)))
+        .select_related("task__plan", "unit")
+    )
+    if not missing:
+        return
+    first_full: dict[int, ProgressEntry] = {}
+    for entry in ProgressEntry.objects.filter(assignment__in=missing, percent=100).order_by(
+            "reported_at", "pk"):
+        first_full.setdefault(entry.assignment_id, entry)
+    horizon = min(timezone.now(), _local(today, 0))
+    verifications, fixed = [], []
+    for assignment in missing:
+        entry = first_full.get(assignment.pk)
+        if entry is None:
+            continue
+        rng = random.Random(
+            f"{assignment.task.plan.year}/{assignment.task.code}/{assignment.unit.code}/verified")
+        verifications.append(Verification(
+            assignment=assignment, entry=entry, decision=Verification.Decision.VERIFIED,
+            decided_by=user, decided_at=_decision_moment(entry.reported_at, rng, horizon),
+        ))
+        done = timezone.localdate(entry.reported_at)
+        if assignment.completed_on != done:
+            assignment.completed_on = done
+            fixed.append(assignment)
+    Verification.objects.bulk_create(verifications)
+    Assignment.objects.bulk_update(fixed, ["completed_on"])
+    counter.created += len(verifications)
 
 
 def _history(
@@ -1227,14 +1518,18 @@ def _history(
     plan: Plan,
     last_day: datetime.date,
     today: datetime.date | None,
+    horizon: datetime.datetime | None,
     rng: random.Random,
-) -> list[tuple[datetime.datetime, int, str]]:
-    """(reported at, percent, note) oldest first, for one assignment and its intended outcome.
+) -> Story:
+    """The reports and decisions of one assignment, for its intended outcome.
 
-    `today` is None for a closed plan: everything not done by its end stays overdue.
+    `today` is None for a closed plan: everything not done by its end stays overdue, and
+    nothing awaits a decision.
     """
     if outcome == "N":
-        return []
+        return Story([], [])
+    if outcome in "PR" and today is None:
+        outcome = "O"
     start = timezone.localdate(assignment.created_at) + datetime.timedelta(days=1)
     unit = assignment.unit
     # A unit merged away during the plan reports until its last day, then hands over.
@@ -1246,15 +1541,30 @@ def _history(
         outcome = "O"  # too late to be late: not done yet
     notes = NOTES_LEAD if assignment.role == Assignment.Role.LEAD else NOTES_SUPPORT
     output = assignment.task.expected_output
+    original = assignment.original_due_date
 
     if outcome == "T":
-        done = min(due, last_day) - datetime.timedelta(days=rng.randint(0, 15))
+        if original is not None and original < min(due, last_day):
+            # Extended, and done after the first deadline: on time by the new one.
+            done = original + datetime.timedelta(
+                days=rng.randint(1, (min(due, last_day) - original).days))
+        else:
+            done = min(due, last_day) - datetime.timedelta(days=rng.randint(0, 15))
         end_day, final = max(done, start), 100
         final_note = rng.choice(notes["done"]).format(output=output)
     elif outcome == "L":
         end_day = due + datetime.timedelta(days=rng.randint(2, min(45, (last_day - due).days)))
         final = 100
         final_note = rng.choice(notes["late"]).format(output=output)
+    elif outcome == "P":  # reported done in the last week; not verified yet
+        end_day = max(start, last_day - datetime.timedelta(days=rng.randint(0, 6)))
+        final = 100
+        final_note = rng.choice(notes["late" if end_day > due else "done"]).format(output=output)
+    elif outcome == "R":  # reported done a few weeks ago; returned, and at work on it again
+        end_day = max(start, min(due - datetime.timedelta(days=rng.randint(0, 5)),
+                                 last_day - datetime.timedelta(days=rng.randint(10, 20))))
+        final = 100
+        final_note = rng.choice(notes["done"]).format(output=output)
     else:
         stale = outcome == "S" and today is not None
         if stale:
@@ -1296,12 +1606,26 @@ def _history(
         moments[i] = max(moments[i], moments[i - 1] + datetime.timedelta(minutes=1))
     moments = [min(m, last_moment - datetime.timedelta(minutes=len(moments) - i))
                for i, m in enumerate(moments)]
-    history = [
+    reports = [
         (moment, percent, _stage_note(notes, percent, rng))
         for moment, percent in zip(moments, steps, strict=True)
     ]
-    history.append((last_moment, final, final_note))
-    return history
+    reports.append((last_moment, final, final_note))
+    decisions = []
+    if final == 100 and outcome in "TL":
+        decisions.append((len(reports) - 1, _decision_moment(last_moment, rng, horizon),
+                          Verification.Decision.VERIFIED, ""))
+    elif outcome == "R":
+        returned_at = _decision_moment(last_moment, rng, horizon)
+        decisions.append((len(reports) - 1, returned_at, Verification.Decision.RETURNED,
+                          rng.choice(RETURN_REASONS)))
+        again = _local(
+            min(_working_day(timezone.localdate(returned_at)
+                             + datetime.timedelta(days=rng.randint(1, 5))), last_day),
+            rng.randint(14, 16), rng.randint(0, 59))
+        again = max(again, returned_at + datetime.timedelta(minutes=30))
+        reports.append((again, rng.choice([70, 80, 90]), rng.choice(NOTES_AFTER_RETURN)))
+    return Story(reports, decisions)
 
 
 def _spread(first: datetime.date, last: datetime.date, n: int) -> list[datetime.date]:

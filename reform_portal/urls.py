@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from reform_portal import views
+from reform_portal import errors, views
+
+# A database outage answers 503 with Retry-After; any other failure, the 500 page.
+handler500 = "reform_portal.errors.server_error"
 
 urlpatterns = [
     path("", include("plans.urls")),
@@ -15,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("healthz", views.healthz, name="healthz"),
+    # Plain-text 503 "database unavailable" for monitors, not the HTML outage page.
+    path("healthz", errors.database_unavailable_as_503(views.healthz), name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -14,22 +14,40 @@ def can_report(user, assignment: Assignment) -> bool:
     return user.memberships.filter(unit_id=assignment.unit_id).exists()
 
 
-def get_assignment(user, pk, *, for_write: bool = False) -> Assignment:
+def require_coordinator(user) -> None:
+    """Pages that act on the whole plan (a new task): anyone else logged in gets 403."""
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+def get_assignment(
+    user, pk, *, for_write: bool = False, for_coordination: bool = False
+) -> Assignment:
+    """for_write: report progress (the unit, or a coordinator). for_coordination: verify,
+    return, extend (coordinators only). Either way an outsider gets 404 before any 403."""
     assignment = get_object_or_404(
         Assignment.objects.for_user(user)
         .with_timeliness()
-        .select_related("task__plan", "task__area", "task__solution", "unit"),
+        .select_related(
+            "task__plan", "task__area", "task__solution", "unit", "pending_entry__reported_by"
+        ),
         pk=pk,
     )
     if for_write and not can_report(user, assignment):
         raise PermissionDenied
+    if for_coordination and not is_coordinator(user):
+        raise PermissionDenied
     return assignment
 
 
-def get_task(user, pk) -> Task:
-    return get_object_or_404(
+def get_task(user, pk, *, for_write: bool = False) -> Task:
+    """for_write: edit the task or assign it to units, which only coordinators do."""
+    task = get_object_or_404(
         Task.objects.for_user(user).select_related("plan", "area", "solution"), pk=pk
     )
+    if for_write and not is_coordinator(user):
+        raise PermissionDenied
+    return task
 
 
 def get_entry_for_download(user, pk) -> ProgressEntry:

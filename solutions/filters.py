@@ -8,7 +8,13 @@ from units.models import Unit
 
 
 class FlagChoices:
-    CHOICES = [("due_soon", _("Due soon")), ("stale", _("No recent report"))]
+    # Each is an is_<flag> annotation of AssignmentQuerySet.with_timeliness().
+    CHOICES = [
+        ("due_soon", _("Due soon")),
+        ("stale", _("No recent report")),
+        ("awaiting", _("Awaiting verification")),
+        ("extended", _("Deadline extended")),
+    ]
 
 
 class PlanScopedFilterSet(django_filters.FilterSet):

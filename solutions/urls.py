@@ -1,13 +1,23 @@
 from django.urls import path
 
-from solutions import views
+from solutions import coordination, views
 
 app_name = "solutions"
 urlpatterns = [
     path("my/", views.my_assignments, name="my-assignments"),
     path("tasks/", views.task_list, name="task-list"),
+    path("tasks/new/", coordination.task_create, name="task-create"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/edit/", coordination.task_edit, name="task-edit"),
+    path("tasks/<int:pk>/assign/", coordination.task_assign, name="task-assign"),
     path("assignments/", views.assignment_list, name="assignment-list"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment-detail"),
+    path("assignments/<int:pk>/verify/", coordination.assignment_verify,
+         name="assignment-verify"),
+    path("assignments/<int:pk>/return/", coordination.assignment_return,
+         name="assignment-return"),
+    path("assignments/<int:pk>/extend/", coordination.assignment_extend,
+         name="assignment-extend"),
+    path("verification/", coordination.verification_queue, name="verification-queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]

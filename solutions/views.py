@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Length
@@ -9,11 +10,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.views import get_plan
 from solutions import access
+from solutions.coordination import history_context, render_assignment
 from solutions.filters import AssignmentFilter, TaskFilter
 from solutions.forms import ProgressForm
 from solutions.models import Assignment, Task
 from solutions.services import record_progress
-from units.access import can_read_all
+from units.access import can_read_all, is_coordinator
 from units.models import Unit
 
 PAGE_SIZE = 50
@@ -43,34 +45,26 @@ def my_assignments(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def assignment_detail(request, pk):
-    if request.method == "POST":
-        assignment = access.get_assignment(request.user, pk, for_write=True)
-        form = ProgressForm(request.POST, request.FILES, assignment=assignment)
-        if form.is_valid():
+    if request.method != "POST":
+        return render_assignment(request, access.get_assignment(request.user, pk))
+    assignment = access.get_assignment(request.user, pk, for_write=True)
+    form = ProgressForm(request.POST, request.FILES, assignment=assignment)
+    if form.is_valid():
+        try:
             record_progress(assignment=assignment, user=request.user, **form.cleaned_data)
-            messages.success(request, _("Your progress report was recorded."))
+        except ValidationError as error:
+            # Verified as complete meanwhile (code "closed"): said on the form, nothing saved.
+            form.add_error(None, error)
+        else:
+            if assignment.is_awaiting_verification:
+                messages.success(request, _(
+                    "Your progress report was recorded. At 100%, the assignment now awaits "
+                    "the coordinator's verification."
+                ))
+            else:
+                messages.success(request, _("Your progress report was recorded."))
             return redirect(f"{assignment.get_absolute_url()}#history")
-    else:
-        assignment = access.get_assignment(request.user, pk)
-        form = ProgressForm(assignment=assignment)
-    entries = assignment.entries.select_related("reported_by")
-    siblings = (
-        assignment.task.assignments.exclude(pk=assignment.pk)
-        .with_timeliness()
-        .select_related("unit")
-        .order_by("role", "unit__name")
-    )
-    return render(
-        request,
-        "solutions/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "entries": entries,
-            "siblings": siblings,
-            "form": form,
-            "can_report": access.can_report(request.user, assignment),
-        },
-    )
+    return render_assignment(request, assignment, form=form)
 
 
 @require_safe
@@ -127,7 +121,10 @@ def task_list(request):
         .order_by("area__number", Length("code"), "code"),
     )
     return render(
-        request, "solutions/task_list.html", {"plan": plan, "filter": filterset, "page": page}
+        request,
+        "solutions/task_list.html",
+        {"plan": plan, "filter": filterset, "page": page,
+         "is_coordinator": is_coordinator(request.user)},
     )
 
 
@@ -151,8 +148,8 @@ def task_detail(request, pk):
         visible_ids = set(
             Assignment.objects.for_user(request.user).filter(task=task).values_list("pk", flat=True)
         )
-    return render(
-        request,
-        "solutions/task_detail.html",
-        {"task": task, "plan": task.plan, "assignments": assignments, "visible_ids": visible_ids},
-    )
+    context = {"task": task, "plan": task.plan, "assignments": assignments,
+               "visible_ids": visible_ids, "is_coordinator": is_coordinator(request.user)}
+    if context["is_coordinator"]:
+        context |= history_context(task)
+    return render(request, "solutions/task_detail.html", context)

@@ -6,15 +6,32 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.models import HistoricalChanges
 
 from plans.models import Plan, ReformArea
-from solutions.models import Assignment, ProgressEntry, Solution, Task
+from solutions.models import (
+    Assignment,
+    DeadlineExtension,
+    ProgressEntry,
+    Solution,
+    Task,
+    Verification,
+)
+from solutions.services import (
+    StaleEdit,
+    extend_deadline,
+    record_progress,
+    return_completion,
+    save_task,
+    verify_completion,
+)
 from tests.factories import (
     AssignmentFactory,
     MembershipFactory,
@@ -27,7 +44,10 @@ from tests.factories import (
 from units.models import Membership, Unit
 
 User = get_user_model()
-PORTAL_MODELS = [Unit, Membership, Plan, ReformArea, Solution, Task, Assignment, ProgressEntry]
+PORTAL_MODELS = [Unit, Membership, Plan, ReformArea, Solution, Task, Assignment, ProgressEntry,
+                 Verification, DeadlineExtension]
+# Recorded through the portal's services only, never added, changed or deleted in the admin.
+APPEND_ONLY = [ProgressEntry, Verification, DeadlineExtension]
 # Messages are asserted in English: the default language is Vietnamese.
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -61,12 +81,17 @@ def entry(assignment_a, staff_a):
 
 
 @pytest.fixture
-def populated(assignment_a, assignment_b, staff_a, staff_b, entry, today):
+def populated(assignment_a, assignment_b, staff_a, staff_b, coordinator, entry, today):
     """One row at least in every admin list; a unit merged into another."""
     UnitFactory(
         code="X01", name="Phòng đã sáp nhập", kind=Unit.Kind.OTHER, parent=assignment_b.unit,
         active_to=today - datetime.timedelta(days=1), successor=assignment_b.unit,
     )
+    record_progress(assignment=assignment_b, user=staff_b, percent=100, note="Đã xong")
+    return_completion(assignment=assignment_b, user=coordinator, reason="Thiếu quyết định")
+    extend_deadline(assignment=assignment_b, user=coordinator,
+                    new_due_date=assignment_b.due_date + datetime.timedelta(days=30),
+                    reason="Chờ hướng dẫn của Bộ", document="Công văn số 12/UBND-NC")
 
 
 # Every page answers -----------------------------------------------------------------------
@@ -75,7 +100,15 @@ def populated(assignment_a, assignment_b, staff_a, staff_b, entry, today):
 def test_every_portal_model_is_registered():
     registered = {m for m in admin.site._registry if m._meta.app_label in
                   {"units", "plans", "solutions"}}
-    assert registered == set(PORTAL_MODELS)
+    # Every model of the portal's apps, except django-simple-history's shadow tables.
+    models = {
+        m for label in ("units", "plans", "solutions")
+        for m in apps.get_app_config(label).get_models()
+        if not issubclass(m, HistoricalChanges)
+    }
+    assert registered == models
+    assert set(PORTAL_MODELS) <= registered
+    assert {Verification, DeadlineExtension} <= registered
     assert User in admin.site._registry
 
 
@@ -88,8 +121,8 @@ def test_site_titles(as_admin):
 @pytest.mark.parametrize("model", [*PORTAL_MODELS, User], ids=lambda m: m._meta.label)
 def test_changelist_add_and_change_pages_answer(as_admin, populated, model):
     assert as_admin.get(admin_url(model, "changelist")).status_code == 200
-    # Progress reports are made through the portal only.
-    expected_add = 403 if model is ProgressEntry else 200
+    # Progress reports, verifications and extensions are made through the portal only.
+    expected_add = 403 if model in APPEND_ONLY else 200
     assert as_admin.get(admin_url(model, "add")).status_code == expected_add
     obj = model.objects.order_by("pk").first()
     assert as_admin.get(admin_url(model, "change", obj.pk)).status_code == 200
@@ -362,6 +395,99 @@ def test_progress_entries_are_append_only(as_admin, entry):
     assert (entry.percent, entry.note) == (50, "Đã triển khai một phần")
 
 
+@pytest.mark.parametrize("model", [Verification, DeadlineExtension],
+                         ids=lambda m: m._meta.model_name)
+def test_decisions_are_read_only_in_the_admin(as_admin, populated, model):
+    obj = model.objects.get()
+    before = model.objects.values().get()
+    change = admin_url(model, "change", obj.pk)
+    page = as_admin.get(change)
+    assert page.status_code == 200  # view only
+    assert 'name="_save"' not in page.content.decode()
+    assert as_admin.post(change, {"reason": "sửa", "decision": "verified"}).status_code == 403
+    assert as_admin.post(admin_url(model, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    assert as_admin.get(admin_url(model, "add")).status_code == 403
+    assert "delete_selected" not in action_names(as_admin.get(admin_url(model, "changelist")))
+    as_admin.post(admin_url(model, "changelist"),
+                  {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"})
+    assert model.objects.values().get() == before
+
+
+def test_decisions_list_search_and_filter(as_admin, populated, assignment_b, plan):
+    verifications = admin_url(Verification, "changelist")
+    returned = Verification.objects.get()
+    assert results(as_admin.get(verifications, {"q": "Thiếu quyết định"})) == [returned]
+    assert results(as_admin.get(verifications, {"decision__exact": "verified"})) == []
+    assert results(as_admin.get(verifications, {"decision__exact": "returned"})) == [returned]
+    extensions = admin_url(DeadlineExtension, "changelist")
+    assert results(as_admin.get(extensions, {"q": "12/UBND-NC"})) == [
+        DeadlineExtension.objects.get(assignment=assignment_b)
+    ]
+    assert results(as_admin.get(extensions, {"q": "không có"})) == []
+
+
+@pytest.mark.parametrize("model", [Unit, Membership, Task, Assignment],
+                         ids=lambda m: m._meta.model_name)
+def test_history_pages_list_the_changes(as_admin, populated, model):
+    obj = model.objects.order_by("pk").first()
+    response = as_admin.get(admin_url(model, "history", obj.pk))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == obj.history.count() >= 1
+
+
+def test_an_admin_edit_is_recorded_with_its_author(as_admin, admin_user, task):
+    data = {
+        "plan": task.plan_id, "code": task.code, "title": "Tên mới của nhiệm vụ",
+        "area": task.area_id, "solution": task.solution_id,
+        "due_date": task.due_date.isoformat(), "expected_output": task.expected_output,
+        "assignments-TOTAL_FORMS": 0, "assignments-INITIAL_FORMS": 0,
+        "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    response = as_admin.post(admin_url(Task, "change", task.pk), data)
+    assert response.status_code == 302, response.context["errors"]
+    newest = task.history.first()
+    assert (newest.history_type, newest.title, newest.history_user) == (
+        "~", "Tên mới của nhiệm vụ", admin_user
+    )
+
+
+def test_an_admin_edit_moves_the_task_version(as_admin, task):
+    """Optimistic concurrency holds across the admin too: an edit opened in the portal before
+    an admin saved the task must not overwrite the admin's change."""
+    opened_at = Task.objects.get(pk=task.pk).version
+    data = {
+        "plan": task.plan_id, "code": task.code, "title": "Sửa trong trang quản trị",
+        "area": task.area_id, "solution": task.solution_id,
+        "due_date": task.due_date.isoformat(), "expected_output": task.expected_output,
+        "assignments-TOTAL_FORMS": 0, "assignments-INITIAL_FORMS": 0,
+        "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
+        "_save": "Save",
+    }
+    assert as_admin.post(admin_url(Task, "change", task.pk), data).status_code == 302
+    assert Task.objects.get(pk=task.pk).version == opened_at + 1
+    with pytest.raises(StaleEdit):
+        save_task(task=task, expected_version=opened_at, title="Sửa trong cổng")
+    assert Task.objects.get(pk=task.pk).title == "Sửa trong trang quản trị"
+
+
+def test_a_due_date_never_moves_in_the_admin_without_an_extension_record(
+    as_admin, assignment_a
+):
+    """Extensions are append-only records (DeadlineExtension); the admin's change form must
+    not move a deadline silently: either the field is read-only or the change is recorded."""
+    original = assignment_a.due_date
+    later = original + datetime.timedelta(days=30)
+    as_admin.post(admin_url(Assignment, "change", assignment_a.pk),
+                  {"role": "lead", "due_date": later.isoformat(), "_save": "Save"})
+    assignment_a.refresh_from_db()
+    if assignment_a.due_date != original:
+        assert DeadlineExtension.objects.filter(
+            assignment=assignment_a, previous_due_date=original, new_due_date=later
+        ).exists()
+    assert assignment_a.original_due_date == original
+
+
 def test_units_have_no_bulk_delete_and_referenced_ones_stay(as_admin, assignment_a, unit_a):
     response = as_admin.get(admin_url(Unit, "changelist"))
     assert "delete_selected" not in action_names(response)
@@ -396,8 +522,12 @@ def grow(n, today):
         MembershipFactory(user=person, unit=unit)
         task = TaskFactory(plan=plan)
         lead = AssignmentFactory(task=task, unit=unit)
-        AssignmentFactory(task=task, role=Assignment.Role.SUPPORT)
+        support = AssignmentFactory(task=task, role=Assignment.Role.SUPPORT)
         ProgressEntryFactory(assignment=lead, reported_by=person)
+        record_progress(assignment=lead, user=person, percent=100, note="Đã xong")
+        verify_completion(assignment=lead, user=person)
+        extend_deadline(assignment=support, user=person, reason="Gia hạn",
+                        new_due_date=support.due_date + datetime.timedelta(days=10))
 
 
 def count_queries(client, url):

@@ -1,6 +1,7 @@
 """`manage.py load_demo`: idempotent, faithful to the reorganisations, and a live dashboard mix."""
 
 import datetime
+import itertools
 from io import StringIO
 
 import pytest
@@ -13,7 +14,16 @@ from django.utils import timezone
 
 from plans.demo import DEFAULT_PASSWORD, load_demo
 from plans.models import Plan, ReformArea
-from solutions.models import Assignment, ProgressEntry, Solution, Task
+from solutions.models import (
+    Assignment,
+    DeadlineExtension,
+    ProgressEntry,
+    Solution,
+    Task,
+    Timeliness,
+    Verification,
+)
+from solutions.services import assign_task
 from units.models import Membership, Unit
 
 EVERY_CLASS = ("on_time", "late", "in_progress", "overdue", "due_soon", "stale")
@@ -24,14 +34,34 @@ def _default_password(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
 
 
+def logs_in(username: str, password: str) -> bool:
+    """Log in through the login form, as a person does (django-axes needs the request, so
+    Client.login() is not enough): True when the session then belongs to that user."""
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    user_id = client.session.get("_auth_user_id")
+    if user_id is None:
+        assert response.status_code == 200  # the form again, with its error
+        return False
+    assert response.status_code == 302
+    assert str(get_user_model().objects.get(username=username).pk) == user_id
+    return True
+
+
 def current_plan() -> Plan:
     return Plan.objects.get(year=timezone.localdate().year, status=Plan.Status.ACTIVE)
 
 
 def snapshot() -> dict[str, int]:
     models = [Group, get_user_model(), Membership, Unit, Plan, ReformArea, Solution, Task,
-              Assignment, ProgressEntry]
+              Assignment, ProgressEntry, Verification, DeadlineExtension]
+    # The audit history too: a run that saves what did not change writes history rows.
+    models += [model.history.model for model in (Membership, Unit, Task, Assignment)]
     return {model.__name__: model.objects.count() for model in models}
+
+
+def returned(assignments):
+    return assignments.exclude(returned_reason="")
 
 
 # --- Runs of the command on an empty database ----------------------------------------------------
@@ -47,6 +77,8 @@ def test_command_runs_twice_with_identical_counts(db):
     assert first["Unit"] == 56
     assert first["Plan"] == 2
     assert first["User"] == 6
+    assert first["Verification"] > 300
+    assert first["DeadlineExtension"] >= 5
     assert "Demo data loaded." in out.getvalue()
 
 
@@ -90,21 +122,60 @@ def test_dry_run_saves_nothing(db):
 def test_every_class_whatever_the_day(db, day):
     load_demo(today=day)
     plan = Plan.objects.get(year=day.year, status=Plan.Status.ACTIVE)
-    counts = Assignment.objects.filter(task__plan=plan).timeliness_counts(on=day)
+    assignments = Assignment.objects.filter(task__plan=plan)
+    counts = assignments.timeliness_counts(on=day)
 
     for name in EVERY_CLASS:
         assert counts[name] >= 3, (name, counts)
+    assert counts["awaiting"] >= 5, counts
+    assert counts["extended"] >= 4, counts
+    assert returned(assignments).count() >= 2
+    # Everything happened before the day the demo is for.
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    assert not ProgressEntry.objects.filter(reported_at__gte=start).exists()
+    assert not Verification.objects.filter(decided_at__gte=start).exists()
+    assert not DeadlineExtension.objects.filter(decided_at__gte=start).exists()
+
+
+def test_verifies_what_an_older_demo_completed(db):
+    """A demo loaded before verification existed completed assignments on their first 100%
+    report, with no decision: the next run verifies them (and only once)."""
+    load_demo()
+    plan = current_plan()
+    task = plan.tasks.get(code="1.5")
+    (old,) = assign_task(task=task, units=[Unit.objects.get(code="SNV")])
+    reported_at = timezone.make_aware(datetime.datetime(plan.year, 1, 20, 17, 5))
+    entry = ProgressEntry.objects.create(
+        assignment=old, percent=100, note="Đã hoàn thành.",
+        reported_by=get_user_model().objects.get(username="coordinator"),
+        reported_at=reported_at,
+    )
+    Assignment.objects.filter(pk=old.pk).update(
+        latest_percent=100, latest_report_at=reported_at, completed_on=reported_at.date(),
+    )
+
+    again = load_demo()
+
+    assert again["verifications"]["created"] == 1
+    verification = Verification.objects.get(assignment=old)
+    assert verification.entry == entry
+    assert verification.decision == Verification.Decision.VERIFIED
+    assert verification.decided_by.username == "coordinator"
+    assert reported_at < verification.decided_at < timezone.now()
+    old.refresh_from_db()
+    assert old.completed_on == timezone.localdate(reported_at)
+    assert load_demo()["verifications"]["created"] == 0
 
 
 def test_password_comes_from_the_environment_and_is_reset(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
     call_command("load_demo", stdout=StringIO())
-    assert Client().login(username="staff.tuphap", password="another-demo-pass")
+    assert logs_in("staff.tuphap", "another-demo-pass")
 
     monkeypatch.delenv("DEMO_PASSWORD")
     call_command("load_demo", stdout=StringIO())
-    assert not Client().login(username="staff.tuphap", password="another-demo-pass")
-    assert Client().login(username="staff.tuphap", password=DEFAULT_PASSWORD)
+    assert not logs_in("staff.tuphap", "another-demo-pass")
+    assert logs_in("staff.tuphap", DEFAULT_PASSWORD)
 
 
 # --- Read-only checks of one load -----------------------------------------------------------------
@@ -207,33 +278,185 @@ class TestLoadedDemo:
             assert counts[name] >= 1, (code, name, counts)
 
     def test_history_matches_latest_fields(self):
+        """The latest fields are what record_progress, verify_completion and return_completion
+        would have left after these reports and decisions."""
         now = timezone.now()
         entries: dict[int, list[ProgressEntry]] = {}
         for entry in ProgressEntry.objects.order_by("reported_at", "pk"):
             entries.setdefault(entry.assignment_id, []).append(entry)
+        decisions: dict[int, list[Verification]] = {}
+        for verification in Verification.objects.order_by("decided_at", "pk"):
+            decisions.setdefault(verification.assignment_id, []).append(verification)
         assignments = Assignment.objects.select_related("unit")
 
         assert len(entries) > 0.8 * assignments.count()
         for assignment in assignments:
             history = entries.get(assignment.pk, [])
+            decided = decisions.get(assignment.pk, [])
             assert assignment.completed_on is None or assignment.latest_percent == 100
             if not history:
                 assert assignment.latest_percent == 0
                 assert assignment.latest_report_at is None
+                assert not decided
                 continue
             newest = history[-1]
             assert assignment.latest_percent == newest.percent
             assert assignment.latest_report_at == newest.reported_at
-            percents = [e.percent for e in history]
-            assert percents == sorted(percents)
             assert len({e.reported_at for e in history}) == len(history)
-            first_done = next((e for e in history if e.percent == 100), None)
-            expected_done = timezone.localdate(first_done.reported_at) if first_done else None
-            assert assignment.completed_on == expected_done
             assert assignment.created_at <= history[0].reported_at
             assert newest.reported_at < now
             if assignment.unit.active_to:
                 assert timezone.localdate(newest.reported_at) <= assignment.unit.active_to
+            # Progress only grows, but for the report after a return.
+            returns = {v.entry_id for v in decided if v.decision == Verification.Decision.RETURNED}
+            for before, after in itertools.pairwise(history):
+                assert after.percent >= before.percent or before.pk in returns
+            # Every decision is on a 100% report, after it and before now.
+            for verification in decided:
+                assert verification.entry.assignment_id == assignment.pk
+                assert verification.entry.percent == 100
+                assert verification.entry.reported_at < verification.decided_at < now
+            undecided_full = newest.percent == 100 and newest.pk not in {
+                v.entry_id for v in decided}
+            assert (assignment.pending_entry_id == newest.pk) == undecided_full
+            if assignment.pending_entry_id:
+                assert assignment.completed_on is None
+
+    def test_every_completion_was_verified_on_its_first_full_report(self):
+        verifications = {
+            v.assignment_id: v for v in Verification.objects.filter(
+                decision=Verification.Decision.VERIFIED).select_related("entry", "decided_by")
+        }
+        done = Assignment.objects.filter(completed_on__isnull=False)
+
+        assert done.filter(task__plan__year=2024).count() > 250
+        assert done.filter(task__plan=current_plan()).count() > 100
+        assert set(verifications) == set(done.values_list("pk", flat=True))
+        assert Verification.objects.filter(
+            decision=Verification.Decision.VERIFIED).count() == len(verifications)
+        for assignment in done:
+            verification = verifications[assignment.pk]
+            first_full = assignment.entries.filter(percent=100).order_by("reported_at", "pk")[0]
+            assert verification.entry == first_full
+            assert verification.decided_by.username == "coordinator"
+            assert verification.reason == ""
+            assert assignment.completed_on == timezone.localdate(first_full.reported_at)
+            # A little after the report: within a week.
+            assert verification.decided_at - first_full.reported_at < datetime.timedelta(days=7)
+            assert assignment.pending_entry_id is None
+            assert assignment.returned_reason == ""
+
+    def test_current_plan_has_reports_awaiting_verification(self):
+        plan = current_plan()
+        today = timezone.localdate()
+        awaiting = list(
+            Assignment.objects.with_timeliness().filter(task__plan=plan, is_awaiting=True)
+            .select_related("unit", "pending_entry")
+        )
+
+        assert len(awaiting) >= 5
+        assert {"16681", "STP"} <= {a.unit.code for a in awaiting}
+        for assignment in awaiting:
+            entry = assignment.pending_entry
+            assert entry.percent == 100
+            assert assignment.latest_percent == 100
+            assert assignment.latest_report_at == entry.reported_at
+            assert assignment.completed_on is None
+            assert not entry.verifications.exists()
+            # Reported in the last week or so: the coordinator has not got to it yet.
+            assert today - timezone.localdate(entry.reported_at) <= datetime.timedelta(days=10)
+            in_time = timezone.localdate(entry.reported_at) <= assignment.effective_due_date
+            assert assignment.timeliness == (
+                Timeliness.IN_PROGRESS if in_time or assignment.effective_due_date >= today
+                else Timeliness.OVERDUE
+            )
+        in_time = [a for a in awaiting
+                   if timezone.localdate(a.pending_entry.reported_at) <= a.effective_due_date]
+        assert len(in_time) >= 3
+        # ... and one reported after its deadline, overdue while it waits.
+        assert any(a.timeliness == Timeliness.OVERDUE for a in awaiting)
+        assert Assignment.objects.filter(task__plan__year=2024, pending_entry__isnull=False
+                                         ).count() == 0
+
+    def test_current_plan_has_returned_reports(self):
+        plan = current_plan()
+        sent_back = list(returned(Assignment.objects.filter(task__plan=plan)
+                                  ).select_related("unit"))
+
+        assert len(sent_back) >= 2
+        assert "16681" in {a.unit.code for a in sent_back}
+        for assignment in sent_back:
+            verification = assignment.verifications.latest("decided_at")
+            assert verification.decision == Verification.Decision.RETURNED
+            assert verification.reason == assignment.returned_reason
+            assert verification.decided_by.username == "coordinator"
+            assert verification.entry.percent == 100
+            assert assignment.completed_on is None
+            assert assignment.pending_entry_id is None
+            # The unit has reported again since, below 100%.
+            later = assignment.entries.filter(reported_at__gt=verification.decided_at)
+            assert later.exists()
+            assert assignment.latest_percent < 100
+        reasons = {a.returned_reason for a in sent_back}
+        assert "Chưa có tài liệu kiểm chứng: đề nghị bổ sung quyết định ban hành." in reasons or (
+            len(reasons) >= 2)
+
+    def test_current_plan_has_deadline_extensions(self):
+        plan = current_plan()
+        today = timezone.localdate()
+        now = timezone.now()
+        extended = list(
+            Assignment.objects.with_timeliness().filter(task__plan=plan, is_extended=True)
+            .select_related("unit", "task")
+        )
+
+        assert len(extended) >= 4
+        assert "16681" in {a.unit.code for a in extended}
+        assert set(DeadlineExtension.objects.values_list("assignment", flat=True)) == {
+            a.pk for a in extended}
+        for assignment in extended:
+            chain = list(assignment.extensions.order_by("decided_at", "pk"))
+            assert chain, assignment
+            assert assignment.original_due_date == assignment.task.due_date
+            assert chain[0].previous_due_date == assignment.original_due_date
+            for first, second in itertools.pairwise(chain):
+                assert second.previous_due_date == first.new_due_date
+            assert chain[-1].new_due_date == assignment.due_date
+            for extension in chain:
+                assert extension.new_due_date > extension.previous_due_date
+                assert extension.reason
+                # Dated the day of the decision, the Vietnamese way: 15/9/2026.
+                day = timezone.localdate(extension.decided_at)
+                assert extension.document.startswith("Công văn số ")
+                assert extension.document.endswith(f" ngày {day.day}/{day.month}/{day.year}")
+                assert extension.decided_by.username == "coordinator"
+                assert assignment.created_at < extension.decided_at < now
+        # An extension that turned a would-be overdue assignment into one in progress.
+        assert any(
+            a.original_due_date < today <= a.due_date and a.timeliness == Timeliness.IN_PROGRESS
+            for a in extended
+        )
+        assert any(len(a.extensions.all()) > 1 for a in extended)
+
+    def test_audit_history_ends_in_the_current_state(self):
+        """One history row per change, as the services' saves would have written them."""
+        fields = ["due_date", "latest_percent", "latest_report_at", "completed_on",
+                  "pending_entry_id", "returned_reason", "created_at"]
+        newest = {}
+        for row in Assignment.history.order_by("history_date", "history_id"):
+            newest[row.id] = row
+        assignments = list(Assignment.objects.all())
+
+        assert set(newest) == {a.pk for a in assignments}
+        for assignment in assignments:
+            row = newest[assignment.pk]
+            assert {f: getattr(row, f) for f in fields} == {
+                f: getattr(assignment, f) for f in fields}, assignment
+            assert row.history_date <= timezone.now()
+        counts = Assignment.history.filter(history_type="~").count()
+        assert counts == ProgressEntry.objects.count() + Verification.objects.count() + (
+            DeadlineExtension.objects.count())
+        assert Task.history.filter(history_type="+").count() == Task.objects.count()
 
     def test_2024_history_stays_in_2024(self):
         start = timezone.make_aware(datetime.datetime(2024, 1, 1, 8))
@@ -269,4 +492,4 @@ class TestLoadedDemo:
         "username", ["staff.vinh", "staff.tuphap", "head.tuphap", "coordinator", "leader", "admin"]
     )
     def test_demo_users_log_in_with_the_demo_password(self, username):
-        assert Client().login(username=username, password=DEFAULT_PASSWORD)
+        assert logs_in(username, DEFAULT_PASSWORD)

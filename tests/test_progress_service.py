@@ -1,4 +1,7 @@
-"""The write services: record_progress() and assign_task(), on real PostgreSQL."""
+"""The write services: record_progress() and assign_task(), on real PostgreSQL.
+
+Verification, return and deadline extension: tests/test_verification_service.py.
+"""
 
 import datetime
 import re
@@ -6,12 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from solutions.models import Assignment, ProgressEntry
-from solutions.services import assign_task, record_progress
+from solutions.services import assign_task, record_progress, verify_completion
 from tests.factories import (
     AssignmentFactory,
     PlanFactory,
@@ -90,37 +94,69 @@ class TestRecordProgress:
     def test_a_stale_object_from_the_caller_is_not_trusted(self, assignment_a, reporter):
         stale_copy = Assignment.objects.get(pk=assignment_a.pk)
         record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
-        # A later report through an out-of-date object reopens from the database state.
+        # A later report through an out-of-date object withdraws from the database state.
         record_progress(assignment=stale_copy, user=reporter, percent=90, note="sửa lại")
         assignment_a.refresh_from_db()
         assert (assignment_a.latest_percent, assignment_a.completed_on) == (90, None)
+        assert assignment_a.pending_entry_id is None
 
-    def test_100_percent_completes_on_the_local_report_date(self, assignment_a, reporter, clock):
-        # 20:00 UTC on 10/3 is 03:00 on 11/3 in Vietnam (UTC+7): the local date counts.
+    def test_100_percent_awaits_verification_and_does_not_complete(
+        self, assignment_a, reporter, clock
+    ):
         now = clock(datetime.datetime(2025, 3, 10, 20, 0, tzinfo=UTC))
-        record_progress(assignment=assignment_a, user=reporter, percent=100, note="Hoàn thành")
+        entry = record_progress(
+            assignment=assignment_a, user=reporter, percent=100, note="Hoàn thành"
+        )
+
+        stored = Assignment.objects.get(pk=assignment_a.pk)
+        assert stored.pending_entry == entry
+        assert stored.completed_on is None
+        assert stored.is_done is False
+        assert stored.is_awaiting_verification is True
+        assert (stored.latest_percent, stored.latest_report_at) == (100, now)
+        # The caller's object reflects the write too.
+        assert assignment_a.pending_entry_id == entry.pk
+        assert assignment_a.completed_on is None
+
+    def test_verification_completes_on_the_local_date_of_the_report(
+        self, assignment_a, reporter, clock
+    ):
+        # 20:00 UTC on 10/3 is 03:00 on 11/3 in Vietnam (UTC+7): the local date counts.
+        clock(datetime.datetime(2025, 3, 10, 20, 0, tzinfo=UTC))
+        entry = record_progress(
+            assignment=assignment_a, user=reporter, percent=100, note="Hoàn thành"
+        )
+        # Verified a week later: the completion keeps the report's date.
+        clock(datetime.datetime(2025, 3, 17, 2, 0, tzinfo=UTC))
+        verify_completion(assignment=assignment_a, user=UserFactory(username="coord"))
 
         assignment_a.refresh_from_db()
         assert assignment_a.completed_on == datetime.date(2025, 3, 11)
-        assert assignment_a.latest_report_at == now
-        assert assignment_a.latest_percent == 100
-
-    def test_completed_on_matches_the_entry_time_in_local_time(self, assignment_a, reporter):
-        entry = record_progress(assignment=assignment_a, user=reporter, percent=100, note="x")
-        assignment_a.refresh_from_db()
         assert assignment_a.completed_on == timezone.localdate(entry.reported_at)
+        assert assignment_a.pending_entry_id is None
 
-    def test_a_later_100_keeps_the_first_completion_date(self, assignment_a, reporter, clock):
+    def test_a_second_100_while_awaiting_becomes_the_report_awaiting_verification(
+        self, assignment_a, reporter, clock
+    ):
+        # Before verification the newest 100% report is the one a coordinator decides on
+        # (it carries the latest evidence), so the completion takes its date.
         clock(datetime.datetime(2025, 3, 1, 3, 0, tzinfo=UTC))
-        record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
+        first = record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
         later = clock(datetime.datetime(2025, 3, 5, 3, 0, tzinfo=UTC))
-        record_progress(assignment=assignment_a, user=reporter, percent=100, note="bổ sung")
+        second = record_progress(
+            assignment=assignment_a, user=reporter, percent=100, note="bổ sung"
+        )
 
         assignment_a.refresh_from_db()
-        assert assignment_a.completed_on == datetime.date(2025, 3, 1)
+        assert assignment_a.pending_entry == second != first
         assert assignment_a.latest_report_at == later
+        verify_completion(assignment=assignment_a, user=reporter)
+        assignment_a.refresh_from_db()
+        assert assignment_a.completed_on == datetime.date(2025, 3, 5)
 
-    def test_a_later_report_below_100_reopens(self, assignment_a, reporter, clock):
+    def test_a_later_report_below_100_withdraws_the_pending_one(
+        self, assignment_a, reporter, clock
+    ):
         clock(datetime.datetime(2025, 3, 1, 3, 0, tzinfo=UTC))
         record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
         clock(datetime.datetime(2025, 3, 2, 3, 0, tzinfo=UTC))
@@ -128,13 +164,30 @@ class TestRecordProgress:
 
         assignment_a.refresh_from_db()
         assert (assignment_a.latest_percent, assignment_a.completed_on) == (80, None)
+        assert assignment_a.pending_entry_id is None
         assert assignment_a.is_done is False
 
-        # Completing again dates the completion anew.
+        # Reporting 100% again awaits verification anew, dated by the new report.
         clock(datetime.datetime(2025, 3, 9, 3, 0, tzinfo=UTC))
-        record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong hẳn")
+        again = record_progress(
+            assignment=assignment_a, user=reporter, percent=100, note="xong hẳn"
+        )
+        verify_completion(assignment=assignment_a, user=reporter)
         assignment_a.refresh_from_db()
+        assert again.percent == 100
         assert assignment_a.completed_on == datetime.date(2025, 3, 9)
+
+    def test_a_verified_assignment_takes_no_more_reports(self, assignment_a, reporter):
+        record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
+        verify_completion(assignment=assignment_a, user=reporter)
+        before = Assignment.objects.values().get(pk=assignment_a.pk)
+
+        with pytest.raises(ValidationError) as refused:
+            record_progress(assignment=assignment_a, user=reporter, percent=60, note="mở lại")
+
+        assert refused.value.code == "closed"
+        assert ProgressEntry.objects.filter(assignment=assignment_a).count() == 1
+        assert Assignment.objects.values().get(pk=assignment_a.pk) == before
 
     def test_percent_over_100_changes_nothing(self, assignment_a, reporter):
         first = record_progress(assignment=assignment_a, user=reporter, percent=40, note="x")
@@ -169,6 +222,7 @@ class TestRecordProgress:
             record_progress(assignment=assignment_a, user=reporter, percent=100, note="xong")
         assignment_a.refresh_from_db()
         assert (assignment_a.latest_percent, assignment_a.completed_on) == (0, None)
+        assert assignment_a.pending_entry_id is None
         assert not ProgressEntry.objects.exists()
 
     def test_evidence_is_stored_under_a_random_name_inside_media_root(
@@ -297,6 +351,28 @@ class TestAssignTask:
             assign_task(task=task, units=units)
 
         assert not Assignment.objects.filter(task=task).exists()
+        assert not Assignment.history.filter(task=task).exists()
+
+    def test_writes_one_creation_history_row_each_naming_the_user(self, task):
+        coordinator = UserFactory(username="history-coordinator")
+        created = assign_task(task=task, units=UnitFactory.create_batch(3), user=coordinator)
+
+        rows = Assignment.history.filter(task=task)
+        assert sorted(rows.values_list("id", flat=True)) == sorted(a.pk for a in created)
+        assert set(rows.values_list("history_type", "history_user", "due_date")) == {
+            ("+", coordinator.pk, datetime.date(2025, 6, 30))
+        }
+
+    def test_without_a_user_the_history_names_nobody(self, task):
+        assign_task(task=task, units=[UnitFactory()])
+        row = Assignment.history.get(task=task)
+        assert (row.history_type, row.history_user) == ("+", None)
+
+    def test_units_already_assigned_get_no_new_history_row(self, task):
+        unit = UnitFactory()
+        assign_task(task=task, units=[unit])
+        assign_task(task=task, units=[unit])
+        assert Assignment.history.filter(task=task).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -305,7 +381,7 @@ def test_concurrent_reports_are_serialised():
     plan = PlanFactory(year=2025)
     assignment = AssignmentFactory(task=TaskFactory(plan=plan))
     user = UserFactory()
-    percents = list(range(81, 101))  # one of them completes the assignment
+    percents = list(range(81, 101))  # one of them awaits verification
     start = threading.Barrier(len(percents))
     errors = []
 
@@ -338,10 +414,9 @@ def test_concurrent_reports_are_serialised():
     assignment.refresh_from_db()
     assert assignment.latest_percent == newest.percent
     assert assignment.latest_report_at == newest.reported_at
-    if newest.percent == 100:
-        assert assignment.completed_on == timezone.localdate(newest.reported_at)
-    else:
-        assert assignment.completed_on is None
+    # A 100% report awaits verification only while it is the newest one.
+    assert assignment.pending_entry_id == (newest.pk if newest.percent == 100 else None)
+    assert assignment.completed_on is None
 
 
 @pytest.mark.django_db(transaction=True)

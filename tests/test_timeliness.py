@@ -12,7 +12,14 @@ import pytest
 from django.utils import timezone
 
 from solutions.models import Assignment, Timeliness, timeliness_aggregates
-from tests.factories import AssignmentFactory, PlanFactory, TaskFactory, UnitFactory
+from tests.factories import (
+    AssignmentFactory,
+    PlanFactory,
+    ProgressEntryFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 ON = datetime.date(2025, 6, 15)
 PLAN_END = datetime.date(2025, 12, 31)
@@ -20,7 +27,7 @@ PLAN_END = datetime.date(2025, 12, 31)
 ON_TIME, LATE = Timeliness.ON_TIME, Timeliness.LATE
 IN_PROGRESS, OVERDUE = Timeliness.IN_PROGRESS, Timeliness.OVERDUE
 # The `urgency` annotation: worst first.
-U_OVERDUE, U_DUE_SOON, U_IN_PROGRESS, U_DONE = 0, 1, 2, 3
+U_OVERDUE, U_DUE_SOON, U_IN_PROGRESS, U_AWAITING, U_DONE = 0, 1, 2, 3, 4
 
 
 def day(offset: int) -> datetime.date:
@@ -44,7 +51,10 @@ def make_assignment(
     plan_end: datetime.date = PLAN_END,
     task_due: int | None | str = "same",
     unit=None,
+    pending: datetime.datetime | None = None,
 ) -> Assignment:
+    """One assignment on a task of its own; `pending` is the moment of a 100% report that
+    awaits a coordinator's verification (it is then the latest report too)."""
     plan = PlanFactory(
         year=2025, start_date=datetime.date(2025, 1, 1), end_date=plan_end
     )
@@ -54,16 +64,24 @@ def make_assignment(
             None if task_due is None else day(task_due)
         )
     )
-    return AssignmentFactory(
+    assignment = AssignmentFactory(
         task=task,
         unit=unit or UnitFactory(),
         due_date=due_date,
         original_due_date=task.due_date,
-        latest_percent=100 if done is not None else 40,
+        latest_percent=100 if done is not None or pending is not None else 40,
         completed_on=None if done is None else day(done),
-        latest_report_at=report,
+        latest_report_at=pending or report,
         created_at=created or local(-1),
     )
+    if pending is not None:
+        entry = ProgressEntryFactory(
+            assignment=assignment, percent=100, reported_at=pending,
+            reported_by=UserFactory(), note="Đã hoàn thành, đề nghị xác nhận",
+        )
+        assignment.pending_entry = entry
+        assignment.save(update_fields=["pending_entry"])
+    return assignment
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,12 +90,14 @@ class Case:
     due: int | None  # days from ON; None = ongoing ("thường xuyên")
     expected: tuple  # (timeliness, due_soon, stale)
     urgency: int
-    days_late: int
+    days_late: int | None  # None: checked in TestDaysLate instead
     done: int | None = None  # completed_on, days from ON
     report: datetime.datetime | None = dataclasses.field(default_factory=lambda: local(0, hours=9))
     created: datetime.datetime | None = None
     plan_end: datetime.date = PLAN_END
     task_due: int | None | str = "same"
+    pending: datetime.datetime | None = None  # a 100% report awaiting verification
+    extended: bool = False  # the is_extended annotation
 
     @property
     def effective_due(self) -> datetime.date:
@@ -129,9 +149,52 @@ CASES = [
          expected=(LATE, False, False), urgency=U_DONE, days_late=3),
     # --- the assignment's own (extended) due date rules, not the task's
     Case("extended-past-the-task-due-date", due=5, task_due=-5,
-         expected=(IN_PROGRESS, True, False), urgency=U_DUE_SOON, days_late=0),
+         expected=(IN_PROGRESS, True, False), urgency=U_DUE_SOON, days_late=0, extended=True),
     Case("assignment-due-earlier-than-task", due=-2, task_due=30,
          expected=(OVERDUE, False, False), urgency=U_OVERDUE, days_late=2),
+    # --- extended deadline (gia hạn): judged against the new date, the original is kept
+    Case("extended-deadline-passed-too", due=-3, task_due=-20,
+         expected=(OVERDUE, False, False), urgency=U_OVERDUE, days_late=3, extended=True),
+    Case("extended-far-beyond-the-window", due=40, task_due=-20,
+         expected=(IN_PROGRESS, False, False), urgency=U_IN_PROGRESS, days_late=0,
+         extended=True),
+    Case("extended-done-after-the-original-before-the-new", due=5, task_due=-5, done=-2,
+         expected=(ON_TIME, False, False), urgency=U_DONE, days_late=0, extended=True),
+    Case("extended-done-after-the-new-date-too", due=-3, task_due=-20, done=-1,
+         expected=(LATE, False, False), urgency=U_DONE, days_late=2, extended=True),
+    Case("ongoing-task-given-a-deadline", due=10, task_due=None,
+         expected=(IN_PROGRESS, False, False), urgency=U_IN_PROGRESS, days_late=0,
+         extended=True),
+    # --- awaiting verification: judged by the date of the 100% report, never due soon or stale.
+    # (days_late of awaiting assignments: TestDaysLate.)
+    Case("awaiting-reported-before-the-due-date-which-has-passed", due=-5,
+         pending=local(-7, hours=10), expected=(IN_PROGRESS, False, False),
+         urgency=U_AWAITING, days_late=None),
+    Case("awaiting-reported-on-the-due-date-late-evening", due=-5,
+         pending=local(-4, microseconds=-1), expected=(IN_PROGRESS, False, False),
+         urgency=U_AWAITING, days_late=None),
+    # 06:00 local on the day after the due date is still 23:00 UTC on the due date: local counts.
+    Case("awaiting-reported-early-morning-local-after-the-due-date", due=-5,
+         pending=local(-4, hours=6), expected=(OVERDUE, False, False),
+         urgency=U_OVERDUE, days_late=None),
+    Case("awaiting-reported-after-the-due-date", due=-10, pending=local(-2, hours=9),
+         expected=(OVERDUE, False, False), urgency=U_OVERDUE, days_late=None),
+    Case("awaiting-would-be-due-soon", due=2, pending=local(-1, hours=9),
+         expected=(IN_PROGRESS, False, False), urgency=U_AWAITING, days_late=0),
+    Case("awaiting-due-today", due=0, pending=local(0, hours=8),
+         expected=(IN_PROGRESS, False, False), urgency=U_AWAITING, days_late=0),
+    Case("awaiting-with-an-old-report-is-not-stale", due=20, pending=local(-60),
+         created=local(-100), expected=(IN_PROGRESS, False, False), urgency=U_AWAITING,
+         days_late=0),
+    Case("awaiting-ongoing-reported-before-the-plan-end", due=None, plan_end=day(-3),
+         pending=local(-5), expected=(IN_PROGRESS, False, False), urgency=U_AWAITING,
+         days_late=None),
+    Case("awaiting-ongoing-reported-after-the-plan-end", due=None, plan_end=day(-10),
+         pending=local(-2), expected=(OVERDUE, False, False), urgency=U_OVERDUE,
+         days_late=None),
+    Case("awaiting-reported-after-the-original-before-the-extended-date", due=-1, task_due=-8,
+         pending=local(-3), expected=(IN_PROGRESS, False, False), urgency=U_AWAITING,
+         days_late=None, extended=True),
     # --- stale: no report since local midnight of ON - STALE_DAYS
     Case("no-report-created-recently", due=20, report=None, created=local(-30),
          expected=(IN_PROGRESS, False, False), urgency=U_IN_PROGRESS, days_late=0),
@@ -170,6 +233,7 @@ def test_sql_and_python_agree_with_the_design(case):
         created=case.created,
         plan_end=case.plan_end,
         task_due=case.task_due,
+        pending=case.pending,
     )
 
     annotated = Assignment.objects.with_timeliness(on=ON).get(pk=created.pk)
@@ -181,7 +245,11 @@ def test_sql_and_python_agree_with_the_design(case):
     assert tuple(python) == case.expected, "Assignment.timeliness_on()"
     assert annotated.urgency == case.urgency
     assert annotated.effective_due_date == case.effective_due
-    assert loaded.days_late(ON) == case.days_late
+    assert annotated.is_awaiting is (case.pending is not None)
+    assert loaded.is_awaiting_verification is (case.pending is not None)
+    assert annotated.is_extended is case.extended
+    if case.days_late is not None:
+        assert loaded.days_late(ON) == case.days_late
 
 
 @pytest.mark.django_db
@@ -189,7 +257,7 @@ def test_all_cases_in_one_queryset_agree_row_by_row():
     """The same rows annotated together (one query, joins shared) still match Python."""
     pks = [
         make_assignment(due=c.due, done=c.done, report=c.report, created=c.created,
-                        plan_end=c.plan_end, task_due=c.task_due).pk
+                        plan_end=c.plan_end, task_due=c.task_due, pending=c.pending).pk
         for c in CASES
     ]
     annotated = {a.pk: a for a in Assignment.objects.with_timeliness(on=ON)}
@@ -198,6 +266,9 @@ def test_all_cases_in_one_queryset_agree_row_by_row():
         row = annotated[pk]
         assert (row.timeliness, row.is_due_soon, row.is_stale) == case.expected, case.id
         assert tuple(row.timeliness_on(ON)) == case.expected, case.id
+        assert (row.urgency, row.is_awaiting, row.is_extended) == (
+            case.urgency, case.pending is not None, case.extended
+        ), case.id
 
 
 @pytest.mark.django_db
@@ -287,6 +358,25 @@ class TestDaysLate:
         assignment = make_assignment(due=None, plan_end=day(-3))
         assert assignment.days_late(ON) == 3
 
+    # Awaiting verification: the unit's lateness stops at its 100% report; the coordinator's
+    # delay never adds days (verification then completes on the report's date, same count).
+    @pytest.mark.django_db
+    def test_awaiting_reported_in_time_is_not_late(self):
+        assignment = make_assignment(due=-5, pending=local(-7, hours=10))
+        assert assignment.days_late(ON) == 0
+        assert assignment.days_late(day(30)) == 0
+
+    @pytest.mark.django_db
+    def test_awaiting_reported_late_counts_to_the_report(self):
+        assignment = make_assignment(due=-10, pending=local(-4, hours=10))
+        assert assignment.days_late(ON) == 6
+        assert assignment.days_late(day(30)) == 6
+
+    @pytest.mark.django_db
+    def test_awaiting_ongoing_counts_from_the_plan_end_to_the_report(self):
+        assignment = make_assignment(due=None, plan_end=day(-10), pending=local(-2))
+        assert assignment.days_late(ON) == 8
+
 
 def _mixed_set():
     """One assignment of each kind, on two units, as of ON."""
@@ -303,6 +393,14 @@ def _mixed_set():
         "in_progress_stale": make_assignment(due=30, report=None, created=local(-31),
                                              unit=unit_x),
         "in_progress_ongoing": make_assignment(due=None, unit=unit_y),
+        # 100% reported before the due date, which has since passed: in progress, awaiting.
+        "awaiting_in_time": make_assignment(due=-3, pending=local(-4, hours=10),
+                                            created=local(-60), unit=unit_x),
+        # 100% reported after the due date: overdue while awaiting.
+        "awaiting_late": make_assignment(due=-10, pending=local(-2, hours=10),
+                                         created=local(-60), unit=unit_y),
+        # Extended from 2 days ago to 12 days ahead.
+        "extended": make_assignment(due=12, task_due=-2, unit=unit_x),
     }
 
 
@@ -310,13 +408,15 @@ def _mixed_set():
 def test_timeliness_counts():
     _mixed_set()
     assert Assignment.objects.timeliness_counts(on=ON) == {
-        "total": 9,
+        "total": 12,
         "on_time": 2,
         "late": 1,
-        "in_progress": 4,
-        "overdue": 2,
+        "in_progress": 6,
+        "overdue": 3,
         "due_soon": 2,
         "stale": 2,
+        "awaiting": 2,
+        "extended": 1,
     }
 
 
@@ -324,35 +424,50 @@ def test_timeliness_counts():
 def test_timeliness_counts_respect_the_queryset_and_the_date():
     made = _mixed_set()
     assert Assignment.objects.filter(unit__code="Y").timeliness_counts(on=ON) == {
-        "total": 4,
+        "total": 5,
         "on_time": 1,
         "late": 0,
         "in_progress": 2,
-        "overdue": 1,
+        "overdue": 2,
         "due_soon": 1,
         "stale": 1,
+        "awaiting": 1,
+        "extended": 0,
     }
-    # A week later the two "due soon" ones are overdue, and the old report makes more stale.
+    # A week later the two "due soon" ones are overdue; the one awaiting verification that was
+    # reported in time is not, however long the coordinator takes; the extended one is now due
+    # soon (against its new date).
     later = Assignment.objects.timeliness_counts(on=day(7))
-    assert later["overdue"] == 4
-    assert later["due_soon"] == 0
+    assert later["overdue"] == 5
+    assert later["due_soon"] == 1
+    assert later["awaiting"] == 2
     assert later["total"] == len(made)
+    rows = Assignment.objects.with_timeliness(on=day(7))
+    assert rows.get(pk=made["awaiting_in_time"].pk).timeliness == IN_PROGRESS
+    assert rows.get(pk=made["extended"].pk).is_due_soon is True
     assert Assignment.objects.none().timeliness_counts(on=ON) == {
         "total": 0, "on_time": 0, "late": 0, "in_progress": 0, "overdue": 0,
-        "due_soon": 0, "stale": 0,
+        "due_soon": 0, "stale": 0, "awaiting": 0, "extended": 0,
     }
 
 
 @pytest.mark.django_db
 def test_counts_equal_the_python_rule_row_by_row():
     _mixed_set()
-    python = {"total": 0, **{c.value: 0 for c in Timeliness}, "due_soon": 0, "stale": 0}
-    for assignment in Assignment.objects.select_related("task__plan"):
+    python = {"total": 0, **{c.value: 0 for c in Timeliness}, "due_soon": 0, "stale": 0,
+              "awaiting": 0, "extended": 0}
+    for assignment in Assignment.objects.select_related("task__plan", "pending_entry"):
         status, due_soon, stale = assignment.timeliness_on(ON)
         python["total"] += 1
         python[status] += 1
         python["due_soon"] += due_soon
         python["stale"] += stale
+        python["awaiting"] += assignment.is_awaiting_verification
+        # Extended: moved later than the original date, or an ongoing task given a date.
+        python["extended"] += assignment.due_date is not None and (
+            assignment.original_due_date is None
+            or assignment.due_date > assignment.original_due_date
+        )
     assert Assignment.objects.timeliness_counts(on=ON) == python
 
 
@@ -366,27 +481,31 @@ def test_timeliness_aggregates_grouped_by_unit():
         .order_by("unit__code")
     )
     assert list(rows) == [
-        {"unit__code": "X", "total": 5, "on_time": 1, "late": 1, "in_progress": 2,
-         "overdue": 1, "due_soon": 1, "stale": 1},
-        {"unit__code": "Y", "total": 4, "on_time": 1, "late": 0, "in_progress": 2,
-         "overdue": 1, "due_soon": 1, "stale": 1},
+        {"unit__code": "X", "total": 7, "on_time": 1, "late": 1, "in_progress": 4,
+         "overdue": 1, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 1},
+        {"unit__code": "Y", "total": 5, "on_time": 1, "late": 0, "in_progress": 2,
+         "overdue": 2, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 0},
     ]
 
 
 @pytest.mark.django_db
-def test_by_urgency_puts_overdue_then_due_soon_then_in_progress_then_done():
+def test_by_urgency_puts_overdue_then_due_soon_then_in_progress_then_awaiting_then_done():
     made = _mixed_set()
     ordered = [a.pk for a in Assignment.objects.with_timeliness(on=ON).by_urgency()]
     expected = [
-        # overdue, the oldest due date first
+        # overdue, the oldest due date first (awaiting, but reported after its due date)
         made["overdue_old"].pk,
+        made["awaiting_late"].pk,
         made["overdue_recent_stale"].pk,
         # due soon, the nearest first
         made["due_soon_today"].pk,
         made["due_soon_later"].pk,
         # in progress, by due date (the ongoing one is judged at the plan's end, 31/12)
+        made["extended"].pk,
         made["in_progress_stale"].pk,
         made["in_progress_ongoing"].pk,
+        # awaiting verification, reported in time
+        made["awaiting_in_time"].pk,
         # done, by due date
         made["on_time"].pk,
         made["late"].pk,
@@ -396,7 +515,7 @@ def test_by_urgency_puts_overdue_then_due_soon_then_in_progress_then_done():
     urgencies = list(
         Assignment.objects.with_timeliness(on=ON).by_urgency().values_list("urgency", flat=True)
     )
-    assert urgencies == [0, 0, 1, 1, 2, 2, 3, 3, 3]
+    assert urgencies == [0, 0, 0, 1, 1, 2, 2, 2, 3, 4, 4, 4]
 
 
 @pytest.mark.django_db

@@ -12,8 +12,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext, override
 
 from solutions.models import Assignment, ProgressEntry
+from solutions.services import record_progress, verify_completion
 from tests.factories import ProgressEntryFactory
 
 
@@ -31,7 +33,8 @@ def pdf(name: str = "bao-cao-quy-3.pdf", content: bytes = PDF) -> SimpleUploaded
 
 def snapshot(assignment: Assignment) -> tuple:
     assignment.refresh_from_db()
-    return (assignment.latest_percent, assignment.latest_report_at, assignment.completed_on)
+    return (assignment.latest_percent, assignment.latest_report_at, assignment.completed_on,
+            assignment.pending_entry_id)
 
 
 def stored_files() -> list[Path]:
@@ -146,22 +149,61 @@ def test_anonymous_post_is_sent_to_login_and_stores_nothing(anonymous, assignmen
     assert snapshot(assignment_a) == before
 
 
-def test_percent_100_completes_the_assignment_today(as_staff_a, assignment_a, today):
+def test_percent_100_awaits_verification_then_completes_today(
+    as_staff_a, assignment_a, coordinator, today
+):
     response = as_staff_a.post(url(assignment_a), {"percent": "100", "note": "Hoàn thành"})
     assert response.status_code == 302
     assignment_a.refresh_from_db()
+    entry = ProgressEntry.objects.get(assignment=assignment_a)
     assert assignment_a.latest_percent == 100
+    assert assignment_a.pending_entry == entry
+    assert assignment_a.completed_on is None  # not done until a coordinator verifies
+    shown = as_staff_a.get(url(assignment_a)).context["assignment"]
+    assert (shown.timeliness, shown.is_awaiting, shown.urgency) == ("in_progress", True, 3)
+
+    verify_completion(assignment=assignment_a, user=coordinator)
+    assignment_a.refresh_from_db()
     assert assignment_a.completed_on == today
-    page = as_staff_a.get(url(assignment_a))
-    assert page.context["assignment"].timeliness == "on_time"
+    shown = as_staff_a.get(url(assignment_a)).context["assignment"]
+    assert (shown.timeliness, shown.is_awaiting) == ("on_time", False)
 
 
-def test_a_later_report_below_100_reopens(as_staff_a, assignment_a):
+def test_a_later_report_below_100_withdraws_the_pending_one(as_staff_a, assignment_a):
     as_staff_a.post(url(assignment_a), {"percent": "100", "note": "Hoàn thành"})
     as_staff_a.post(url(assignment_a), {"percent": "80", "note": "Còn thiếu một phụ lục"})
     assignment_a.refresh_from_db()
     assert (assignment_a.latest_percent, assignment_a.completed_on) == (80, None)
+    assert assignment_a.pending_entry_id is None
     assert ProgressEntry.objects.filter(assignment=assignment_a).count() == 2
+    assert as_staff_a.get(url(assignment_a)).context["assignment"].is_awaiting is False
+
+
+def test_a_verified_assignment_refuses_a_report_without_an_error_page(
+    as_staff_a, assignment_a, staff_a, coordinator
+):
+    record_progress(assignment=assignment_a, user=staff_a, percent=100, note="Hoàn thành")
+    verify_completion(assignment=assignment_a, user=coordinator)
+    before = snapshot(assignment_a)
+
+    response = as_staff_a.post(url(assignment_a), {"percent": "50", "note": "Mở lại"})
+
+    assert response.status_code == 200
+    with override("vi"):
+        message = gettext("This assignment was verified as complete; it takes no more reports.")
+    assert escape(message) in response.content.decode()
+    assert ProgressEntry.objects.filter(assignment=assignment_a).count() == 1
+    assert snapshot(assignment_a) == before
+
+
+def test_a_report_through_the_page_is_in_the_history_with_its_author(
+    as_staff_a, assignment_a, staff_a
+):
+    as_staff_a.post(url(assignment_a), {"percent": "30", "note": "Đang làm"})
+    newest = assignment_a.history.first()
+    assert (newest.history_type, newest.latest_percent, newest.history_user) == (
+        "~", 30, staff_a
+    )
 
 
 # --- POST: bad input re-renders the form with a message, stores nothing ---------------------

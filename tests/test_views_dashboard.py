@@ -2,7 +2,9 @@
 
 Every assignment is built in one timeliness class (solutions.models.with_timeliness): done on
 time, done late, overdue, due soon (a flag on in progress), in progress, stale (a flag: no report
-for STALE_DAYS). Plan dates are relative to today: nothing depends on the day the suite runs.
+for STALE_DAYS); awaiting verification (a 100% report no coordinator has decided on) and
+deadline extended are flags too. Plan dates are relative to today: nothing depends on the day the
+suite runs.
 """
 
 import datetime
@@ -17,17 +19,20 @@ from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from solutions.models import Assignment, Timeliness
+from solutions.services import extend_deadline, verify_completion
 from tests.factories import (
     AssignmentFactory,
     PlanFactory,
+    ProgressEntryFactory,
     ReformAreaFactory,
     SolutionFactory,
     TaskFactory,
+    UserFactory,
 )
 
 
 CLASSES = [c.value for c in Timeliness]
-FLAGS = ["due_soon", "stale"]
+FLAGS = ["due_soon", "stale", "awaiting", "extended"]
 
 # What each kind of assignment counts as: (class, due soon?, stale?).
 KINDS = {
@@ -39,12 +44,22 @@ KINDS = {
     "in_progress": ("in_progress", False, False),
     "ongoing": ("in_progress", False, False),
     "stale": ("in_progress", False, True),
+    # 100% reported yesterday, awaiting a coordinator's verification: judged by the report's
+    # date, so in time (in progress) or, reported after the due date, overdue.
+    "awaiting": ("in_progress", False, False),
+    "awaiting_late": ("overdue", False, False),
+    # Overdue by its original date, extended well into the future.
+    "extended": ("in_progress", False, False),
 }
+AWAITING = {"awaiting", "awaiting_late"}
+EXTENDED = {"extended"}
 
 # Unit A's and unit B's assignments: different numbers in each class, so swapped figures show.
 SPEC_A = {"on_time": 2, "late": 1, "overdue": 3, "overdue_stale": 1, "due_soon": 1,
-          "in_progress": 2, "ongoing": 1, "stale": 1}
-SPEC_B = {"on_time": 1, "late": 2, "overdue": 1, "due_soon": 2, "in_progress": 1, "stale": 3}
+          "in_progress": 2, "ongoing": 1, "stale": 1, "awaiting": 1, "awaiting_late": 1,
+          "extended": 2}
+SPEC_B = {"on_time": 1, "late": 2, "overdue": 1, "due_soon": 2, "in_progress": 1, "stale": 3,
+          "awaiting": 3, "extended": 1}
 
 
 def days(n: int) -> datetime.timedelta:
@@ -79,6 +94,9 @@ def build(kind: str, *, plan, unit, area, solution, today) -> Assignment:
         "in_progress": today + days(settings.DUE_SOON_DAYS + 20),
         "ongoing": None,
         "stale": today + days(settings.DUE_SOON_DAYS + 20),
+        "awaiting": today + days(settings.DUE_SOON_DAYS + 20),
+        "awaiting_late": today - days(6),
+        "extended": today - days(5),
     }[kind]
     fields: dict = {}
     if kind == "on_time":
@@ -91,10 +109,23 @@ def build(kind: str, *, plan, unit, area, solution, today) -> Assignment:
         fields = dict(latest_percent=40, latest_report_at=now - days(2))
     elif kind in ("overdue_stale", "stale"):
         fields = dict(latest_percent=10, created_at=now - days(settings.STALE_DAYS + 30))
-    elif kind in ("due_soon", "in_progress", "ongoing"):
+    elif kind in ("due_soon", "in_progress", "ongoing", "extended"):
         fields = dict(latest_percent=20, latest_report_at=now - days(1))
+    elif kind in AWAITING:
+        fields = dict(latest_percent=100, latest_report_at=now - days(1))
     task = TaskFactory(plan=plan, area=area, solution=solution, due_date=due)
-    return AssignmentFactory(task=task, unit=unit, **fields)
+    assignment = AssignmentFactory(task=task, unit=unit, **fields)
+    if kind in AWAITING:
+        assignment.pending_entry = ProgressEntryFactory(
+            assignment=assignment, percent=100, note="Đã hoàn thành",
+            reported_at=fields["latest_report_at"], reported_by=UserFactory(username="reporter"),
+        )
+        assignment.save(update_fields=["pending_entry"])
+    if kind in EXTENDED:
+        extend_deadline(assignment=assignment, user=UserFactory(username="extender"),
+                        new_due_date=today + days(settings.DUE_SOON_DAYS + 40),
+                        reason="Chờ văn bản hướng dẫn")
+    return assignment
 
 
 def build_spec(spec, *, plan, unit, areas, solutions, today) -> dict[str, list[Assignment]]:
@@ -111,7 +142,7 @@ def build_spec(spec, *, plan, unit, areas, solutions, today) -> dict[str, list[A
 
 
 def expected(built: dict[str, list[Assignment]]) -> dict[str, set[int]]:
-    """The pks behind each figure: the four classes and the two flags."""
+    """The pks behind each figure: the four classes and the four flags."""
     result: dict[str, set[int]] = {key: set() for key in (*CLASSES, *FLAGS)}
     for kind, assignments in built.items():
         cls, due_soon, stale = KINDS[kind]
@@ -121,6 +152,10 @@ def expected(built: dict[str, list[Assignment]]) -> dict[str, set[int]]:
                 result["due_soon"].add(a.pk)
             if stale:
                 result["stale"].add(a.pk)
+            if kind in AWAITING:
+                result["awaiting"].add(a.pk)
+            if kind in EXTENDED:
+                result["extended"].add(a.pk)
     return result
 
 
@@ -183,11 +218,11 @@ def test_totals_match_the_assignments_built(request, client_name, scope, world, 
 def test_the_numbers_are_the_ones_expected(world):
     # A guard on the builder itself: the figures above are not all zero, nor all alike.
     a = {k: len(v) for k, v in world["a"].items()}
-    assert a == {"on_time": 2, "late": 1, "overdue": 4, "in_progress": 5,
-                 "due_soon": 1, "stale": 2}
+    assert a == {"on_time": 2, "late": 1, "overdue": 5, "in_progress": 8,
+                 "due_soon": 1, "stale": 2, "awaiting": 2, "extended": 2}
     b = {k: len(v) for k, v in world["b"].items()}
-    assert b == {"on_time": 1, "late": 2, "overdue": 1, "in_progress": 6,
-                 "due_soon": 2, "stale": 3}
+    assert b == {"on_time": 1, "late": 2, "overdue": 1, "in_progress": 10,
+                 "due_soon": 2, "stale": 3, "awaiting": 3, "extended": 1}
 
 
 @pytest.mark.parametrize("client_name, scope", [
@@ -253,7 +288,7 @@ def test_rows_by_area_solution_and_unit_link_to_their_assignments(
             assert listed_pks(as_leader, link) == mine & everything["overdue"]
 
     by_unit = context["by_unit"]
-    # Worst first: unit A has 4 overdue, unit B 1.
+    # Worst first: unit A has 5 overdue, unit B 1.
     assert [row.label for row in by_unit] == [unit_a.name, unit_b.name]
     for row, key in zip(by_unit, ("a", "b"), strict=True):
         for cls in (*CLASSES, *FLAGS):
@@ -263,17 +298,55 @@ def test_rows_by_area_solution_and_unit_link_to_their_assignments(
         assert listed_pks(as_leader, link) == world[key]["stale"]
 
 
-def test_a_progress_report_shows_at_once(as_staff_a, world):
+def test_a_progress_report_shows_at_once(as_staff_a, world, coordinator):
     in_progress = world["built_a"]["in_progress"][0]
     before = as_staff_a.get("/").context["totals"]
     response = as_staff_a.post(
         f"/assignments/{in_progress.pk}/", {"percent": "100", "note": "Đã hoàn thành"}
     )
     assert response.status_code == 302
+    # Reported in time: still in progress, now awaiting the coordinator's verification.
     after = as_staff_a.get("/").context["totals"]
-    assert after.on_time == before.on_time + 1
-    assert after.in_progress == before.in_progress - 1
-    assert after.total == before.total
+    assert after.awaiting == before.awaiting + 1
+    assert (after.on_time, after.in_progress, after.total) == (
+        before.on_time, before.in_progress, before.total
+    )
+
+    verify_completion(assignment=in_progress, user=coordinator)
+    verified = as_staff_a.get("/").context["totals"]
+    assert verified.on_time == before.on_time + 1
+    assert verified.in_progress == before.in_progress - 1
+    assert verified.awaiting == before.awaiting
+    assert verified.total == before.total
+
+
+def test_a_100_report_after_the_due_date_stays_overdue_until_verified_late(
+    as_staff_a, world, coordinator
+):
+    overdue = world["built_a"]["overdue"][0]
+    before = as_staff_a.get("/").context["totals"]
+    as_staff_a.post(f"/assignments/{overdue.pk}/", {"percent": "100", "note": "Đã xong"})
+    after = as_staff_a.get("/").context["totals"]
+    assert (after.overdue, after.awaiting, after.late) == (
+        before.overdue, before.awaiting + 1, before.late
+    )
+
+    verify_completion(assignment=overdue, user=coordinator)
+    verified = as_staff_a.get("/").context["totals"]
+    assert (verified.overdue, verified.awaiting, verified.late) == (
+        before.overdue - 1, before.awaiting, before.late + 1
+    )
+
+
+def test_an_extension_shows_at_once(as_coordinator, world, coordinator, today):
+    overdue = world["built_a"]["overdue"][0]
+    before = as_coordinator.get("/").context["totals"]
+    extend_deadline(assignment=overdue, user=coordinator, new_due_date=today + days(60),
+                    reason="Chờ văn bản hướng dẫn của Bộ")
+    after = as_coordinator.get("/").context["totals"]
+    assert after.extended == before.extended + 1
+    assert after.overdue == before.overdue - 1
+    assert after.in_progress == before.in_progress + 1
 
 
 def test_a_report_clears_the_stale_flag_at_once(as_staff_a, world):
@@ -342,3 +415,5 @@ def test_counts_agree_with_the_python_rule(as_leader, world, today):
         assert getattr(totals, cls) == counts[cls]
     assert totals.due_soon == sum(1 for _, soon, _ in judged if soon)
     assert totals.stale == sum(1 for _, _, stale in judged if stale)
+    assert totals.awaiting == Assignment.objects.filter(
+        pk__in=pks, pending_entry__isnull=False).count() == 5

@@ -1,4 +1,5 @@
-"""/my/: the person's own units' assignments, overdue first, then due soon, in progress, done."""
+"""/my/: the person's own units' assignments, overdue first, then due soon, in progress,
+awaiting verification, done."""
 
 import datetime
 import re
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
+from solutions.services import record_progress, return_completion, verify_completion
 from tests.factories import AssignmentFactory, MembershipFactory, PlanFactory, TaskFactory
 
 
@@ -29,6 +31,13 @@ def make(plan, unit, due, *, title, done=None):
     return AssignmentFactory(task=task, unit=unit, **fields)
 
 
+def awaiting(plan, unit, due, *, title, reporter):
+    """An assignment whose unit reported 100% (through the service): awaiting verification."""
+    assignment = make(plan, unit, due, title=title)
+    record_progress(assignment=assignment, user=reporter, percent=100, note="Đã hoàn thành")
+    return assignment
+
+
 @pytest.fixture
 def mine(live_plan, unit_a, unit_b, staff_a, today):
     """Unit A's assignments (created out of order on purpose) and one of unit B's."""
@@ -42,6 +51,9 @@ def mine(live_plan, unit_a, unit_b, staff_a, today):
         "overdue_recent": make(live_plan, unit_a, today - days(1), title="Nhiệm vụ trễ một ngày"),
         "overdue_old": make(live_plan, unit_a, today - days(30), title="Nhiệm vụ trễ lâu"),
         "ongoing": make(live_plan, unit_a, None, title="Nhiệm vụ thường xuyên"),
+        # Reported 100% before its due date (still ahead): awaiting, never "due soon".
+        "awaiting": awaiting(live_plan, unit_a, soon, title="Nhiệm vụ chờ xác nhận",
+                             reporter=staff_a),
     }
     built["other_unit"] = make(live_plan, unit_b, today - days(5), title="Việc của đơn vị B")
     # The same person's unit in another (older) plan: not this plan's list.
@@ -50,7 +62,8 @@ def mine(live_plan, unit_a, unit_b, staff_a, today):
     return built
 
 
-EXPECTED_ORDER = ["overdue_old", "overdue_recent", "due_soon", "in_progress", "ongoing", "done"]
+EXPECTED_ORDER = ["overdue_old", "overdue_recent", "due_soon", "in_progress", "ongoing",
+                  "awaiting", "done"]
 
 
 def test_lists_only_my_units_assignments_worst_first(as_staff_a, mine):
@@ -69,15 +82,55 @@ def test_the_html_shows_them_in_that_order(as_staff_a, mine):
     assert "Việc năm trước" not in html
 
 
-def test_groups_are_headed_overdue_due_soon_in_progress_done(as_staff_a, mine):
+def test_groups_are_headed_overdue_due_soon_in_progress_awaiting_done(as_staff_a, mine):
     html = as_staff_a.get("/my/").content.decode()
-    groups = [html.index(f"group--{n}") for n in range(4)]
+    groups = [html.index(f"group--{n}") for n in range(5)]
     assert groups == sorted(groups)
     # Each assignment sits in its group: overdue ones before the due-soon heading, and so on.
     assert html.index(f'href="/assignments/{mine["overdue_recent"].pk}/"') < groups[1]
     assert groups[1] < html.index(f'href="/assignments/{mine["due_soon"].pk}/"') < groups[2]
     assert groups[2] < html.index(f'href="/assignments/{mine["ongoing"].pk}/"') < groups[3]
-    assert groups[3] < html.index(f'href="/assignments/{mine["done"].pk}/"')
+    assert groups[3] < html.index(f'href="/assignments/{mine["awaiting"].pk}/"') < groups[4]
+    assert groups[4] < html.index(f'href="/assignments/{mine["done"].pk}/"')
+
+
+def test_awaiting_verification_is_not_headed_done(as_staff_a, mine):
+    html = as_staff_a.get("/my/").content.decode()
+    with override("vi"):
+        done = gettext("Done")
+
+    def heading(n):
+        return html.split(f"group--{n}")[1].split("</h2>")[0]
+
+    assert done in heading(4)
+    assert done not in heading(3)
+
+
+def test_a_verified_assignment_moves_to_done(as_staff_a, mine, coordinator):
+    verify_completion(assignment=mine["awaiting"], user=coordinator)
+    listed = [a.pk for a in as_staff_a.get("/my/").context["assignments"]]
+    # Done, by due date: the one done long ago was due 20 days ago, the new one is due soon.
+    assert listed[-2:] == [mine["done"].pk, mine["awaiting"].pk]
+    rows = {a.pk: a for a in as_staff_a.get("/my/").context["assignments"]}
+    assert (rows[mine["awaiting"].pk].urgency, rows[mine["awaiting"].pk].timeliness) == (
+        4, "on_time"
+    )
+    assert not any(a.is_awaiting for a in rows.values())
+
+
+def test_a_returned_report_shows_its_reason_until_the_next_100(
+    as_staff_a, mine, staff_a, coordinator
+):
+    returned = mine["awaiting"]
+    reason = "Thiếu quyết định ban hành kèm theo"
+    return_completion(assignment=returned, user=coordinator, reason=reason)
+    assert reason in as_staff_a.get("/my/").content.decode()
+    # A report below 100% keeps it: the unit still has to address it.
+    record_progress(assignment=returned, user=staff_a, percent=90, note="Đang bổ sung")
+    assert reason in as_staff_a.get("/my/").content.decode()
+    # The next 100% report answers it.
+    record_progress(assignment=returned, user=staff_a, percent=100, note="Đã bổ sung")
+    assert reason not in as_staff_a.get("/my/").content.decode()
 
 
 def test_a_head_sees_the_same_list(as_head_a, mine):

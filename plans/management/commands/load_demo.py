@@ -7,7 +7,8 @@ from plans.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo: Nghệ An's units, the 2024 plan, a current-year plan dated relative to "
-        "today, and the demo accounts (password from DEMO_PASSWORD, default demo-pass-2024). "
+        "today (with reports awaiting verification, returned reports and deadline extensions), "
+        "and the demo accounts (password from DEMO_PASSWORD, default demo-pass-2024). "
         "Idempotent: a second run changes nothing but the demo passwords."
     )
 
