@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import PeriodSnapshot, Plan, ReformArea, ReportingPeriod
+from plans.models import Indicator, IndicatorValue
 from plans.services import ensure_periods
 
 
@@ -116,3 +117,44 @@ class PeriodSnapshotAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    fields = ["period", "actual", "note", "entered_by", "entered_at"]
+    readonly_fields = ["entered_by", "entered_at"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the periods of the indicator's own plan.
+        if db_field.name == "period" and getattr(request, "_indicator", None) is not None:
+            kwargs["queryset"] = ReportingPeriod.objects.filter(plan=request._indicator.plan_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """Plan targets (chỉ tiêu); coordinators enter them in the portal (plans/targets.py)."""
+
+    list_display = ["name", "plan", "comparison", "target", "unit_of_measure", "position"]
+    list_select_related = ["plan"]
+    list_filter = ["plan"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    inlines = [IndicatorValueInline]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        request._indicator = obj
+        return obj
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["plan"] if obj is not None else []
+
+    def save_formset(self, request, form, formset, change):
+        # New and changed actuals only: whoever changed one last answers for it.
+        for value in formset.save(commit=False):
+            value.entered_by = request.user
+            value.save()
+        for value in formset.deleted_objects:
+            value.delete()

@@ -25,7 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -61,6 +61,7 @@ HEAT_STEPS = [
     (80, "#c0392b", WHITE),
     (100, "#8c1d14", WHITE),
 ]
+NUM_CLASS = mark_safe(' class="num"')  # a constant: no user text in it
 MAX_EXTRA_MONTHS = 12  # deadlines extended past the plan's end widen the axis this far at most
 
 
@@ -216,45 +217,50 @@ def _truncate(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _el(tag: str, content=None, **attrs) -> SafeString:
+    """An element; attribute names from keywords (font_size -> font-size, class_ -> class),
+    None or "" values left out, every value and the content escaped."""
+    attributes = format_html_join(
+        "", ' {}="{}"',
+        ((name.rstrip("_").replace("_", "-"), value) for name, value in attrs.items()
+         if value is not None and value != ""),
+    )
+    if content is None:
+        return format_html("<{}{}/>", tag, attributes)
+    return format_html("<{}{}>{}</{}>", tag, attributes, content, tag)
+
+
 def _svg(*, prefix: str, width: int, height: int, title: str, desc: str, body: SafeString,
          css_class: str) -> SafeString:
+    # fill and font-size on the root are inherited: elements only say where they differ.
     return format_html(
         '<svg xmlns="{}" class="chart__svg {}" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'role="img" aria-labelledby="{}-title" aria-describedby="{}-desc" font-size="12">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<rect class="chart__bg" x="0" y="0" width="{}" height="{}" fill="{}"></rect>{}</svg>',
-        SVG_NS, css_class, width, height, width, height, prefix, prefix,
-        prefix, title, prefix, desc, width, height, WHITE, body,
+        'role="img" aria-labelledby="{}-title" aria-describedby="{}-desc" font-size="12" '
+        'fill="{}"><title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}</svg>',
+        SVG_NS, css_class, width, height, width, height, prefix, prefix, INK,
+        prefix, title, prefix, desc,
+        _el("rect", class_="chart__bg", width=width, height=height, fill=WHITE), body,
     )
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12,
-          fill: str = INK, weight: str = "normal", css_class: str = "") -> SafeString:
-    return format_html(
-        '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}" font-weight="{}"{}>{}</text>',
-        _f(x), _f(y), anchor, size, fill, weight,
-        format_html(' class="{}"', css_class) if css_class else "", text,
-    )
+def _text(x: float, y: float, text, *, anchor: str | None = None, size: int | None = None,
+          fill: str | None = None, weight: str | None = None,
+          css_class: str | None = None) -> SafeString:
+    return _el("text", text, x=_f(x), y=_f(y), text_anchor=anchor, font_size=size,
+               fill=None if fill == INK else fill, font_weight=weight, class_=css_class)
 
 
-def _rect(x: float, y: float, w: float, h: float, fill: str, *, css_class: str = "",
-          stroke: str = "") -> SafeString:
-    return format_html(
-        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}{}></rect>',
-        _f(x), _f(y), _f(max(w, 0)), _f(max(h, 0)), fill,
-        format_html(' stroke="{}"', stroke) if stroke else "",
-        format_html(' class="{}"', css_class) if css_class else "",
-    )
+def _rect(x: float, y: float, w: float, h: float, fill: str, *, css_class: str | None = None,
+          stroke: str | None = None) -> SafeString:
+    return _el("rect", x=_f(x), y=_f(y), width=_f(max(w, 0)), height=_f(max(h, 0)), fill=fill,
+               stroke=stroke, class_=css_class)
 
 
-def _line(x1, y1, x2, y2, stroke: str, *, width: float = 1, dash: str = "",
-          css_class: str = "") -> SafeString:
-    return format_html(
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"{}{}></line>',
-        _f(x1), _f(y1), _f(x2), _f(y2), stroke, _f(width),
-        format_html(' stroke-dasharray="{}"', dash) if dash else "",
-        format_html(' class="{}"', css_class) if css_class else "",
-    )
+def _line(x1, y1, x2, y2, stroke: str, *, width: float = 1, dash: str | None = None,
+          css_class: str | None = None) -> SafeString:
+    return _el("line", x1=_f(x1), y1=_f(y1), x2=_f(x2), y2=_f(y2), stroke=stroke,
+               stroke_width=None if width == 1 else _f(width), stroke_dasharray=dash,
+               class_=css_class)
 
 
 def nice_ticks(maximum: int, count: int = 5) -> list[int]:
@@ -270,13 +276,13 @@ def nice_ticks(maximum: int, count: int = 5) -> list[int]:
 def _table(caption: str, headers: list[str], rows: list[list], *, row_headers: bool = True
            ) -> SafeString:
     head = _join(format_html('<th scope="col"{}>{}</th>', "" if i == 0 else
-                             format_html(' class="num"'), h) for i, h in enumerate(headers))
+                             NUM_CLASS, h) for i, h in enumerate(headers))
     body = _join(
         format_html(
             "<tr>{}</tr>",
             _join(
                 format_html('<th scope="row">{}</th>', cell) if i == 0 and row_headers
-                else format_html('<td{}>{}</td>', "" if i == 0 else format_html(' class="num"'),
+                else format_html('<td{}>{}</td>', "" if i == 0 else NUM_CLASS,
                                  cell)
                 for i, cell in enumerate(row)
             ),
@@ -361,12 +367,14 @@ def completion_svg(series: CompletionSeries, *, prefix: str = "completion") -> S
                            fill=DONE_COLOUR, weight="bold"))
 
     if series.shows_on:
+        # Today, or the as-of date of a period's report.
+        marker = _("Today %(date)s") if series.on == timezone.localdate() else _("As of %(date)s")
         tx = x(series.on) + plot_w / span / 2  # the middle of the day
         parts.append(_line(tx, top - 4, tx, top + plot_h, TODAY_COLOUR, width=1.5, dash="3 3",
                            css_class="line--today"))
         anchor = "end" if tx > left + plot_w * 0.75 else "start"
         parts.append(_text(tx + (-4 if anchor == "end" else 4), top + 8,
-                           _("Today %(date)s") % {"date": _date(series.on)}, anchor=anchor,
+                           marker % {"date": _date(series.on)}, anchor=anchor,
                            size=11, fill=TODAY_COLOUR, weight="bold"))
 
     # Legend along the top, one line per series (translations may be long).
@@ -381,14 +389,11 @@ def completion_svg(series: CompletionSeries, *, prefix: str = "completion") -> S
                 desc=completion_summary(series), body=_join(parts), css_class="chart--completion")
 
 
-def _polyline(points: list[tuple[float, float]], colour: str, *, dash: str = "",
-              css_class: str = "") -> SafeString:
-    return format_html(
-        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" '
-        'stroke-linejoin="round"{} class="{}"></polyline>',
-        " ".join(f"{_f(px)},{_f(py)}" for px, py in points), colour,
-        format_html(' stroke-dasharray="{}"', dash) if dash else "", css_class,
-    )
+def _polyline(points: list[tuple[float, float]], colour: str, *, dash: str | None = None,
+              css_class: str | None = None) -> SafeString:
+    return _el("polyline", points=" ".join(f"{_f(px)},{_f(py)}" for px, py in points),
+               fill="none", stroke=colour, stroke_width="2.5", stroke_linejoin="round",
+               stroke_dasharray=dash, class_=css_class)
 
 
 def _square(cx: float, cy: float, colour: str) -> SafeString:
@@ -396,8 +401,8 @@ def _square(cx: float, cy: float, colour: str) -> SafeString:
 
 
 def _circle(cx: float, cy: float, colour: str) -> SafeString:
-    return format_html('<circle cx="{}" cy="{}" r="4" fill="{}" stroke="{}" stroke-width="1.5">'
-                       "</circle>", _f(cx), _f(cy), colour, WHITE)
+    return _el("circle", cx=_f(cx), cy=_f(cy), r="4", fill=colour, stroke=WHITE,
+               stroke_width="1.5")
 
 
 def completion_summary(series: CompletionSeries) -> str:
@@ -425,7 +430,8 @@ def completion_figure(series: CompletionSeries, *, prefix: str = "completion") -
         [_("Month"), _("Planned (due by month end)"), _("Done by month end")], rows,
     )
     caption = _("Cumulative assignments due (planned) and completed (done) at the end of each "
-                "month; the done line stops at %(date)s.") % {"date": _date(series.on)}
+                "month; the done line stops at %(date)s.") % {
+        "date": _date(min(series.on, series.end) if series.points else series.on)}
     return figure(completion_svg(series, prefix=prefix), caption=caption, table=table,
                   css_class="chart--completion")
 
@@ -453,10 +459,10 @@ def area_bars_svg(rows: list[Figures], *, prefix: str = "areas") -> SafeString:
         x += 30 + 7.2 * len(labels[cls])
     for i, row in enumerate(rows):
         y0 = top + i * row_h
-        parts.append(_text(left, y0 + 12, _truncate(row.label, 95), weight="bold"))
+        parts.append(_text(left, y0 + 12, _truncate(row.label, 70), weight="bold"))
         bar_y = y0 + 18
         parts.append(_rect(left, bar_y, plot_w, bar_h, "#f1f3f6", css_class="seg--empty"))
-        offset = left
+        offset, untold = left, []
         for cls in CLASSES:
             count = getattr(row, cls)
             if not count:
@@ -468,7 +474,12 @@ def area_bars_svg(rows: list[Figures], *, prefix: str = "areas") -> SafeString:
                 parts.append(_text(offset + seg_w / 2, bar_y + 14, number_format(count),
                                    anchor="middle", size=11, fill=CLASS_TEXT[cls],
                                    weight="bold"))
+            else:  # too narrow: said in words on the label's line
+                untold.append(f"{labels[cls]}: {number_format(count)}")
             offset += seg_w
+        if untold:
+            parts.append(_text(left + plot_w, y0 + 12, " · ".join(untold), anchor="end",
+                               size=11, fill=MUTED))
         parts.append(_text(offset + 6, bar_y + 14, number_format(row.total), size=12,
                            weight="bold"))
     if not rows:
@@ -526,41 +537,48 @@ def _percent_text(share: float, overdue: int) -> str:
 def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
     """Rows = units, columns = the plan's areas; colour and number = share overdue.
 
-    `heatmap` is a units.scorecards.Heatmap (areas, rows of cells with total and overdue).
+    `heatmap` is a units.scorecards.Heatmap (areas, rows of cells with due and overdue counts).
     """
     areas, rows = heatmap.areas, heatmap.rows
     label_w, cell_w, cell_h, top, legend_h = 230, 66, 34, 30, 54
     width = max(label_w + cell_w * max(len(areas), 1) + 10, 720)  # the legend's width
     height = top + cell_h * max(len(rows), 1) + legend_h
-    parts = []
-    for j, area in enumerate(areas):  # column headers: the area numbers, names as tooltips
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}" '
-            'font-weight="bold">{}<title>{}</title></text>',
-            _f(label_w + cell_w * j + cell_w / 2), top - 10, INK,
-            _("Area %(number)s") % {"number": area.number}, str(area),
-        ))
+    # The area numbers head the columns; their names are tooltips and listed under the chart.
+    headers = _join(
+        _el("text", _join([_("Area %(number)s") % {"number": area.number},
+                           _el("title", str(area))]),
+            x=_f(label_w + cell_w * j + cell_w / 2), y=top - 10)
+        for j, area in enumerate(areas)
+    )
+    parts = [_el("g", headers, text_anchor="middle", font_size=11, font_weight="bold")]
+    # Markup is kept lean (a page may hold two heatmaps of 40 units): one group per row, the
+    # attributes the cells share set once on the groups.
     for i, row in enumerate(rows):
-        y0 = top + cell_h * i
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="{}">{}<title>{}</title>'
-            "</text>",
-            label_w - 8, _f(y0 + cell_h / 2 + 4), INK, _truncate(row.label, 32), row.name,
-        ))
+        shown = _truncate(row.heat_label, 32)
+        label = _el("text", _join([shown, _el("title", row.name) if shown != row.name else ""]),
+                    x=label_w - 8, y=cell_h // 2 + 4, text_anchor="end")
+        rects, shares, counts = [], [], []
         for j, cell in enumerate(row.cells):
-            x0 = label_w + cell_w * j
+            cx = label_w + cell_w * j + cell_w / 2
             fill, ink = heat_step(cell.share)
-            parts.append(_rect(x0 + 1, y0 + 1, cell_w - 2, cell_h - 2, fill, stroke=LINE,
-                               css_class="heat"))
-            if cell.total:
-                parts.append(_text(x0 + cell_w / 2, y0 + 15, _percent_text(cell.share,
-                                   cell.overdue), anchor="middle", size=12, fill=ink,
-                                   weight="bold"))
-                parts.append(_text(x0 + cell_w / 2, y0 + 28, f"{cell.overdue}/{cell.total}",
-                                   anchor="middle", size=9, fill=ink))
+            rects.append(_el("rect", x=label_w + cell_w * j + 1, y=1, width=cell_w - 2,
+                             height=cell_h - 2, fill=fill))
+            if cell.due:
+                ink = None if ink == INK else ink
+                shares.append(_el("text", _percent_text(cell.share, cell.overdue), x=_f(cx),
+                                  y=15, fill=ink))
+                counts.append(_el("text", f"{cell.overdue}/{cell.due}", x=_f(cx), y=28,
+                                  fill=ink))
             else:
-                parts.append(_text(x0 + cell_w / 2, y0 + cell_h / 2 + 4, "–", anchor="middle",
-                                   fill=MUTED))
+                counts.append(_el("text", "–", x=_f(cx), y=cell_h // 2 + 4, fill=MUTED,
+                                  font_size=12))
+        parts.append(_el(
+            "g",
+            _join([label, _el("g", _join(rects), stroke=LINE, class_="heat"),
+                   _el("g", _join(shares), font_weight="bold", text_anchor="middle"),
+                   _el("g", _join(counts), font_size=9, text_anchor="middle")]),
+            transform=f"translate(0 {top + cell_h * i})",
+        ))
     if not rows:
         parts.append(_text(label_w - 8, top + 20, _("No assignment."), anchor="end", fill=MUTED))
     # Legend: the colour steps with their ranges, and how to read a cell.
@@ -576,10 +594,11 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
         previous = bound
     parts.append(_rect(x, ly, 22, 16, WHITE, stroke=LINE))
     parts.append(_text(x + 11, ly + 12, "–", anchor="middle", size=11, fill=MUTED))
-    parts.append(_text(x + 26, ly + 12, _("none assigned"), size=11, fill=INK))
-    parts.append(_text(8, ly + 34, _("In each cell: share overdue, then overdue / assignments."),
+    parts.append(_text(x + 26, ly + 12, _("nothing due"), size=11, fill=INK))
+    parts.append(_text(8, ly + 34,
+                       _("In each cell: share overdue, then overdue / due assignments."),
                        size=11, fill=MUTED))
-    title = _("Share of assignments overdue, by unit and reform area: %(group)s") % {
+    title = _("Share of due assignments overdue, by unit and reform area: %(group)s") % {
         "group": heatmap.label}
     return _svg(prefix=prefix, width=width, height=height, title=title,
                 desc=heatmap_summary(heatmap), body=_join(parts), css_class="chart--heatmap")
@@ -589,7 +608,7 @@ def heatmap_summary(heatmap) -> str:
     if not heatmap.rows:
         return _("No assignment.")
     cells = [(cell, row, area) for row in heatmap.rows
-             for cell, area in zip(row.cells, heatmap.areas) if cell.total]
+             for cell, area in zip(row.cells, heatmap.areas) if cell.due]
     overdue_cells = [c for c in cells if c[0].overdue]
     text = ngettext(
         "%(units)s unit (rows) by %(areas)s reform areas (columns).",
@@ -601,7 +620,7 @@ def heatmap_summary(heatmap) -> str:
     cell, row, area = max(overdue_cells, key=lambda c: (c[0].share, c[0].overdue))
     worst = _("Highest share overdue: %(unit)s in %(area)s, %(overdue)s of %(total)s "
               "(%(share)s%%).") % {
-        "unit": row.name, "area": str(area), "overdue": cell.overdue, "total": cell.total,
+        "unit": row.name, "area": str(area), "overdue": cell.overdue, "total": cell.due,
         "share": number_format(cell.share, 1),
     }
     count = ngettext("%(n)s cell has overdue assignments.",
@@ -612,17 +631,19 @@ def heatmap_summary(heatmap) -> str:
 
 def heatmap_figure(heatmap, *, prefix: str = "heatmap") -> SafeString:
     def cell_text(cell):
-        if not cell.total:
+        if not cell.due:
             return "–"
-        return f"{cell.overdue}/{cell.total} ({number_format(cell.share, 1)}%)"
+        return f"{cell.overdue}/{cell.due} ({number_format(cell.share, 1)}%)"
 
     table = _table(
-        _("Overdue / assignments by unit and reform area: %(group)s") % {"group": heatmap.label},
+        _("Overdue / due assignments by unit and reform area: %(group)s")
+        % {"group": heatmap.label},
         [_("Unit"), *(str(area) for area in heatmap.areas)],
         [[row.name, *(cell_text(c) for c in row.cells)] for row in heatmap.rows],
     )
     caption = _("Rows: units, the most overdue first. Columns: reform areas. A cell's colour and "
-                "number give the share of that unit's assignments in that area that are overdue.")
+                "number give the share of that unit's due assignments in that area that are "
+                "overdue; – when nothing is due there yet.")
     extra = ""
     if heatmap.truncated:
         extra = format_html(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from plans.models import Plan
-from solutions.models import Assignment, Solution, Timeliness, timeliness_aggregates
+from solutions.models import FLAGS, Assignment, Solution, Timeliness, timeliness_aggregates
 from units.models import Unit
 
 CLASSES = [c.value for c in Timeliness]
@@ -34,7 +34,7 @@ class Figures:
 
     @classmethod
     def from_row(cls, row: dict, **extra) -> "Figures":
-        keys = ("total", *CLASSES, "due_soon", "stale", "awaiting", "extended")
+        keys = ("total", *CLASSES, *FLAGS)
         return cls(**{k: row.get(k) or 0 for k in keys}, **extra)
 
     @property
@@ -68,23 +68,32 @@ def plan_assignments(user, plan: Plan, on: datetime.date | None = None) -> Query
     return Assignment.objects.for_user(user).filter(task__plan=plan).with_timeliness(on)
 
 
-def _grouped(queryset: QuerySet, key: str) -> dict:
-    return {
-        row[key]: row
-        for row in queryset.values(key).annotate(**timeliness_aggregates()).order_by()
-    }
+KEYS = ("total", *CLASSES, *FLAGS)
+
+
+def _sum_by(rows: list[dict], key: str) -> dict:
+    sums: dict = {}
+    for row in rows:
+        target = sums.setdefault(row[key], dict.fromkeys(KEYS, 0))
+        for k in KEYS:
+            target[k] += row[k]
+    return sums
 
 
 def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
     base = plan_assignments(user, plan, on)
-    totals = Figures.from_row(base.aggregate(**timeliness_aggregates()))
-
-    by_area_rows = _grouped(base, "task__area")
+    # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
+    # and the solutions are sums of these few rows. A second scan groups by unit.
+    rows = list(
+        base.values("task__area", "task__solution").annotate(**timeliness_aggregates()).order_by()
+    )
+    totals = Figures.from_row({k: sum(r[k] for r in rows) for k in KEYS})
+    by_area_rows = _sum_by(rows, "task__area")
     by_area = [
         Figures.from_row(by_area_rows.get(area.pk, {}), label=str(area), filter={"area": area.pk})
         for area in plan.areas.all()
     ]
-    by_solution_rows = _grouped(base, "task__solution")
+    by_solution_rows = _sum_by(rows, "task__solution")
     by_solution = [
         Figures.from_row(
             by_solution_rows.get(s.pk, {}), label=str(s), filter={"solution": s.pk}
@@ -92,18 +101,20 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         for s in Solution.objects.filter(plan=plan)
     ]
     by_unit = units_worst_first(base)
-    overdue = (
-        base.filter(timeliness=Timeliness.OVERDUE)
+    overdue = list(
+        base.filter(is_overdue=True)
         .select_related("task", "unit")
-        .order_by("effective_due_date", "task__code", "pk")
+        .order_by("effective_due_date", "task__code", "pk")[:10]
     )
+    for assignment in overdue:  # as of the dashboard's date, not today
+        assignment.late_days = assignment.days_late(on)
     return {
         "totals": totals,
         "by_area": by_area,
         "by_solution": by_solution,
         "by_unit": by_unit[:unit_limit],
         "unit_count": len(by_unit),
-        "overdue": overdue[:10],
+        "overdue": overdue,
     }
 
 

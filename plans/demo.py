@@ -990,6 +990,7 @@ def load_demo(
                       today=today, extensions=EXTENSIONS_CURRENT, counts=counts)
         plans = [plan_2024, current]
         _verify_completed(plans, coordinator, today=today, counter=counts["verifications"])
+        _load_periods(plans, coordinator, today=today)
 
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()
@@ -1005,6 +1006,22 @@ def load_demo(
         for name, c in result.items():
             stdout.write(f"{name}: {c['total']} ({c['created']} new)\n")
     return result
+
+
+def _load_periods(plans: list[Plan], coordinator, *, today: datetime.date) -> None:
+    """Each plan's reporting periods; those whose report was due already are closed (frozen)."""
+    from plans.models import ReportingPeriod
+    from plans.services import close_period, ensure_periods
+
+    for plan in plans:
+        ensure_periods(plan)
+        # A period closes only after its last day, in real time too (the demo may be dated ahead).
+        last_day = min(today, timezone.localdate()) - datetime.timedelta(days=1)
+        due = ReportingPeriod.objects.filter(
+            plan=plan, closed_at__isnull=True, report_due__lt=today, end_date__lte=last_day
+        )
+        for period in due:
+            close_period(period=period, user=coordinator)
 
 
 def _history_manager(model: type[models.Model]):

@@ -18,7 +18,13 @@ def is_percent(unit_of_measure: str) -> bool:
 class FlexibleDecimalField(forms.DecimalField):
     """A number typed either way: "95,5" (Vietnamese), "95.5", "95 %"."""
 
+    # A text box: a number box refuses "86,5" in some browsers and shows "86.5" in others.
+    widget = forms.TextInput
     default_error_messages = {"invalid": _("Enter a number, e.g. 95 or 86,5.")}
+
+    def widget_attrs(self, widget):
+        # Not the number box's min/max/step: the server checks the value.
+        return {"inputmode": "decimal", "autocomplete": "off"}
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -59,7 +65,6 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["target"].widget.attrs.update({"inputmode": "decimal"})
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -108,7 +113,6 @@ class IndicatorValueForm(forms.Form):
         self.plan = plan
         self.fields["indicator"].queryset = plan.indicators.all()
         self.fields["period"].queryset = plan.periods.all()
-        self.fields["actual"].widget.attrs.update({"inputmode": "decimal"})
 
     def clean(self):
         cleaned = super().clean()

@@ -135,7 +135,6 @@ def import_confirm(request: HttpRequest, plan_pk: int, token: str) -> HttpRespon
         store.release(claimed)
         raise
     store.delete(token, upload["suffix"])
-    _forget(request, token)
     messages.success(request, ngettext(
         "%(count)s task was imported with its units.",
         "%(count)s tasks were imported with their units.", len(tasks),

@@ -125,6 +125,7 @@ class ParsedRow:
     lead: list[Unit] = field(default_factory=list)
     support: list[Unit] = field(default_factory=list)
     due_date: datetime.date | None = None
+    deadline_bad: bool = False
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -359,8 +360,16 @@ def _delimiters(text: str) -> list[str]:
 def parse_deadline(value: Any) -> datetime.date | None:
     """A date cell, dd/mm/yyyy, yyyy-mm-dd, "Tháng 6/2027", "Quý II/2027"; None = ongoing.
 
-    Raises ValueError for anything else.
+    Raises ValueError for anything else, and for a year outside 2000..2100 ("1/3/27" reads as
+    the year 27: a typo, not a deadline).
     """
+    due = _parse_deadline(value)
+    if due is not None and not 2000 <= due.year <= 2100:
+        raise ValueError(f"year {due.year}")
+    return due
+
+
+def _parse_deadline(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -521,6 +530,7 @@ def _parse_row(number: int, values: dict[str, Any], lookups: PlanLookups) -> Par
     try:
         row.due_date = parse_deadline(values.get(DEADLINE))
     except ValueError:
+        row.deadline_bad = True
         errors.append(
             _("“%(value)s” is not a deadline: write a date as dd/mm/yyyy, or “thường xuyên” "
               "for an ongoing task.") % {"value": row.deadline_text}

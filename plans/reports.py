@@ -1,7 +1,9 @@
 """A reporting period's report: what was due in the period and how it ended.
 
 "Due in the period": assignments whose effective due date (the due date, or the plan's end for
-an ongoing task) falls within [start_date, end_date]. "How it ended": the four classes of
+an ongoing task) falls within [start_date, end_date]. The year's report covers the whole plan:
+its data stop at 14/12, yet tasks due in the last fortnight and ongoing tasks (judged at 31/12)
+belong to that year and to no other period; as of 14/12 they show as in progress or done. "How it ended": the four classes of
 AssignmentQuerySet.with_timeliness(on=end_date), the one definition of timeliness, so a
 completion after the period's end counts as not done yet.
 
@@ -43,10 +45,11 @@ COUNTS = ["total", *CLASSES]
 def due_in_period(period: ReportingPeriod, assignments: QuerySet | None = None) -> QuerySet:
     """The assignments due in the period, annotated with their class as of its end date."""
     queryset = Assignment.objects.all() if assignments is None else assignments
-    return (
-        queryset.filter(task__plan_id=period.plan_id)
-        .with_timeliness(on=period.end_date)
-        .filter(effective_due_date__gte=period.start_date, effective_due_date__lte=period.end_date)
+    queryset = queryset.filter(task__plan_id=period.plan_id).with_timeliness(on=period.end_date)
+    if period.kind == ReportingPeriod.Kind.YEAR:
+        return queryset.filter(effective_due_date__gte=period.start_date)
+    return queryset.filter(
+        effective_due_date__gte=period.start_date, effective_due_date__lte=period.end_date
     )
 
 
@@ -105,7 +108,7 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
             ),
             "last_percent": row["report_percent"] if row["report_at"] else None,
         }
-        for row in base.filter(timeliness=Timeliness.OVERDUE)
+        for row in base.filter(is_overdue=True)
         .annotate(
             report_at=Subquery(entries.values("reported_at")[:1]),
             report_percent=Subquery(entries.values("percent")[:1]),

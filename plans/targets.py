@@ -38,7 +38,8 @@ def format_figure(value: Decimal, unit_of_measure: str = "") -> str:
 
 def target_text(indicator: Indicator) -> str:
     """ "≥ 95 %" """
-    return f"{SYMBOLS[indicator.comparison]} {format_figure(indicator.target, indicator.unit_of_measure)}"
+    figure = format_figure(indicator.target, indicator.unit_of_measure)
+    return f"{SYMBOLS[indicator.comparison]} {figure}"
 
 
 @dataclass
@@ -72,7 +73,9 @@ class IndicatorRow:
         return self.indicator.name
 
 
-def indicator_summary(plan: Plan | None, period: ReportingPeriod | None = None) -> list[IndicatorRow]:
+def indicator_summary(
+    plan: Plan | None, period: ReportingPeriod | None = None
+) -> list[IndicatorRow]:
     """The plan's indicators, each with its latest actual (two queries, whatever the data).
 
     With a period (the dashboard as of a period's end), the latest actual of a period that ended

@@ -13,6 +13,7 @@ from plans import dashboard as figures
 from plans import exports, reports
 from plans.models import Plan, ReportingPeriod
 from plans.services import close_period, ensure_periods
+from plans.targets import indicator_summary
 from units.access import is_coordinator
 
 
@@ -58,6 +59,7 @@ def dashboard(request):
         as_of = period.end_date if period else today
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
+        context["indicators"] = indicator_summary(plan, period)
     return render(request, "plans/dashboard.html", context)
 
 

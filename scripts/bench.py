@@ -100,7 +100,8 @@ def cpu_seconds(root_pid: int | None) -> float:
         fields = raw.rsplit(")", 1)[1].split()
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
-        times[pid] = int(fields[11]) + int(fields[12])
+        # utime, stime, and cutime, cstime: children that ended (PostgreSQL's parallel workers)
+        times[pid] = sum(int(x) for x in fields[11:15])
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()

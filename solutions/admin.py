@@ -192,6 +192,12 @@ class TaskAdmin(SimpleHistoryAdmin):
     inlines = [AssignmentInline]
     actions = ["assign_to_units"]
 
+    def save_model(self, request, obj, form, change):
+        # An admin edit is an edit too: a portal form opened before it must become stale.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     def get_queryset(self, request):
         # A GROUP BY query drops Meta.ordering: restate it (the autocomplete pages on it).
         return with_assignment_counts(super().get_queryset(request)).order_by(*self.opts.ordering)
@@ -367,9 +373,10 @@ class AssignmentAdmin(SimpleHistoryAdmin):
             return []
         # The unit is fixed once assigned (its history belongs to it); the latest fields
         # follow the progress reports; the original due date survives extensions.
+        # The due date moves only by an extension (DeadlineExtension keeps the record).
         return [
-            "task", "unit", "original_due_date", "latest_percent", "latest_report_at",
-            "completed_on", "pending_entry", "returned_reason", "created_at",
+            "task", "unit", "due_date", "original_due_date", "latest_percent",
+            "latest_report_at", "completed_on", "pending_entry", "returned_reason", "created_at",
         ]
 
     def save_model(self, request, obj, form, change):

@@ -1,8 +1,8 @@
 """The coordinator's pages (Sở Nội vụ): tasks and their units, verification, extensions, history.
 
 Thin views: load through solutions.access (404 for outsiders, 403 for read-only people), validate
-a form, call a service, say what happened, redirect. The assignment page itself, with the forms
-these views re-render on an error, is views.assignment_detail / views.render_assignment.
+a form, call a service, say what happened, redirect. render_assignment() draws the assignment
+page (views.assignment_detail) and is what the return and extend views re-render on an error.
 """
 
 import copy
@@ -10,8 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -90,7 +90,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     form = TaskForm(request.POST if request.method == "POST" else None, initial_plan=plan)
     if form.is_bound and form.is_valid():
         try:
-            task = save_task(task=Task(), **form.task_fields())
+            task = save_task(task=Task(), user=request.user, **form.task_fields())
         except IntegrityError:
             # Another coordinator created the same code between the check and the save.
             form.add_error("code", _("Task %(code)s already exists in this plan.")
@@ -105,7 +105,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = access.get_task(request.user, pk, for_write=True)
-    status = 200
+    stale = False
     if request.method == "POST":
         # A copy: the form writes the posted values into its instance while validating, and
         # the page's heading keeps showing the task as saved.
@@ -114,23 +114,27 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 saved = save_task(
                     task=task, expected_version=form.cleaned_data["version"],
-                    **form.task_fields(),
+                    user=request.user, **form.task_fields(),
                 )
             except StaleEdit:
-                form.add_error(None, _stale_message(task))
-                status = 409
+                stale = True
             except IntegrityError:
                 form.add_error("code", _("Task %(code)s already exists in this plan.")
                                % {"code": form.cleaned_data["code"]})
             else:
                 messages.success(request, _("Task %(code)s was saved.") % {"code": saved.code})
                 return redirect(saved)
+        else:
+            # Said at once: correcting the other errors would only end in the same refusal.
+            stale = form.cleaned_data.get("version") not in (None, task.version)
+        if stale:
+            form.add_error(None, _stale_message(task))
     else:
         form = TaskForm(instance=task)
     return render(
         request, "solutions/task_form.html",
-        {"form": form, "task": task, "plan": task.plan, "stale": status == 409},
-        status=status,
+        {"form": form, "task": task, "plan": task.plan, "stale": stale},
+        status=409 if stale else 200,
     )
 
 

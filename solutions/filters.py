@@ -78,7 +78,7 @@ class AssignmentFilter(PlanScopedFilterSet):
         return queryset.filter(unit=value)
 
     def filter_status(self, queryset, name, value):
-        return queryset.filter(timeliness=value)
+        return queryset.in_class(value)
 
     def filter_flag(self, queryset, name, value):
         return queryset.filter(**{f"is_{value}": True})
@@ -100,7 +100,7 @@ class TaskFilter(PlanScopedFilterSet):
         return self._having(queryset, unit=value)
 
     def filter_status(self, queryset, name, value):
-        return self._having(queryset, timeliness=value)
+        return self._having(queryset, **{f"is_{value}": True})
 
     def filter_flag(self, queryset, name, value):
         return self._having(queryset, **{f"is_{value}": True})

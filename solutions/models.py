@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
@@ -162,47 +162,52 @@ class AssignmentQuerySet(models.QuerySet):
     def with_timeliness(self, on: datetime.date | None = None):
         """Annotate the one definition of timeliness, in SQL, as of a date (today by default).
 
-        timeliness: on_time / late / in_progress / overdue; is_due_soon and is_stale are flags
-        on top of in_progress (and overdue, for is_stale). An ongoing task (no due date) is
-        judged against its plan's end date. Assignment.timeliness_on() is the same rule in
+        is_on_time / is_late / is_in_progress / is_overdue: the four classes, exactly one true;
+        timeliness: the same as a value. is_due_soon, is_stale, is_awaiting, is_extended: flags.
+        An ongoing task (no due date) is judged against its plan's end date; what was completed
+        after `on` was not done yet as of `on`. Assignment.timeliness_on() is the same rule in
         Python for one object; tests hold the two together.
+
+        The classes are plain boolean expressions (not a CASE compared per count), so that the
+        dashboard's COUNT(...) FILTER (WHERE ...) cost one cheap test each per row.
         """
         on, due_soon_until, stale_before = timeliness_window(on)
-        # As of a past date (a period's end), what was completed later was not done yet.
-        done = Q(completed_on__lte=on)
+        boolean = models.BooleanField()
+        # IS NOT NULL guards keep every flag a true boolean: SQL's NULL > x is NULL, not false.
+        done = Q(completed_on__isnull=False, completed_on__lte=on)
         # Awaiting verification: the unit reported 100%; a coordinator has not decided yet.
         # Judged by the report's date, so the coordinator's delay never makes a unit late.
+        # (While a report awaits, it is the latest one: latest_report_at is its time.)
         awaiting = Q(pending_entry__isnull=False)
+        reported_in_time = awaiting & Q(latest_report_at__date__lte=F("effective_due"))
+        overdue = ~done & ~reported_in_time & Q(effective_due__lt=on)
         open_ = ~done & ~awaiting
-        reported_in_time = awaiting & Q(pending_entry__reported_at__date__lte=F("effective_due"))
         return self.alias(
             effective_due=Coalesce(F("due_date"), F("task__plan__end_date")),
             last_activity=Coalesce(F("latest_report_at"), F("created_at")),
         ).annotate(
             effective_due_date=F("effective_due"),
+            is_on_time=ExpressionWrapper(done & Q(completed_on__lte=F("effective_due")), boolean),
+            is_late=ExpressionWrapper(done & Q(completed_on__gt=F("effective_due")), boolean),
+            is_overdue=ExpressionWrapper(overdue, boolean),
+            is_in_progress=ExpressionWrapper(
+                ~done & (reported_in_time | Q(effective_due__gte=on)), boolean
+            ),
             timeliness=Case(
-                When(done & Q(completed_on__lte=F("effective_due")),
-                     then=Value(Timeliness.ON_TIME)),
-                When(done, then=Value(Timeliness.LATE)),
-                When(reported_in_time, then=Value(Timeliness.IN_PROGRESS)),
-                When(effective_due__lt=on, then=Value(Timeliness.OVERDUE)),
+                When(is_on_time=True, then=Value(Timeliness.ON_TIME)),
+                When(is_late=True, then=Value(Timeliness.LATE)),
+                When(is_overdue=True, then=Value(Timeliness.OVERDUE)),
                 default=Value(Timeliness.IN_PROGRESS),
             ),
-            is_due_soon=Case(
-                When(open_ & Q(effective_due__gte=on, effective_due__lte=due_soon_until),
-                     then=Value(True)),
-                default=Value(False),
+            is_due_soon=ExpressionWrapper(
+                open_ & Q(effective_due__gte=on, effective_due__lte=due_soon_until), boolean
             ),
-            is_stale=Case(
-                When(open_ & Q(last_activity__lt=stale_before), then=Value(True)),
-                default=Value(False),
-            ),
-            is_awaiting=Case(When(awaiting, then=Value(True)), default=Value(False)),
-            is_extended=Case(
-                When(Q(due_date__gt=F("original_due_date"))
-                     | Q(due_date__isnull=False, original_due_date__isnull=True),
-                     then=Value(True)),
-                default=Value(False),
+            is_stale=ExpressionWrapper(open_ & Q(last_activity__lt=stale_before), boolean),
+            is_awaiting=ExpressionWrapper(awaiting, boolean),
+            is_extended=ExpressionWrapper(
+                Q(due_date__isnull=False)
+                & (Q(original_due_date__isnull=True) | Q(due_date__gt=F("original_due_date"))),
+                boolean,
             ),
             # Worst first: overdue, due soon, the rest in progress, awaiting verification, done.
             urgency=Case(
@@ -215,29 +220,33 @@ class AssignmentQuerySet(models.QuerySet):
             ),
         )
 
+    def in_class(self, value: str):
+        """Rows of one class (on_time / late / in_progress / overdue) or flag (due_soon / stale /
+        awaiting / extended), on a queryset annotated by with_timeliness()."""
+        return self.filter(**{f"is_{value}": True})
+
     def by_urgency(self):
         return self.order_by(
             "urgency", "effective_due_date", Length("task__code"), "task__code", "pk"
         )
 
     def timeliness_counts(self, on: datetime.date | None = None) -> dict:
-        """One aggregate: total, the four classes, due soon and stale."""
+        """One aggregate: total, the four classes, due soon, stale, awaiting, extended."""
         return self.with_timeliness(on).aggregate(**timeliness_aggregates())
 
 
+FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+
+
 def timeliness_aggregates(prefix: str = "") -> dict:
-    """Count() expressions for the classes, for aggregate() or for values().annotate()."""
+    """Count() expressions for the classes and flags, for aggregate() or values().annotate()."""
     p = prefix
     return {
         "total": Count(f"{p}pk", distinct=bool(p)),
         **{
-            cls.value: Count(f"{p}pk", filter=Q(**{f"{p}timeliness": cls.value}))
-            for cls in Timeliness
+            name: Count(f"{p}pk", filter=Q(**{f"{p}is_{name}": True}))
+            for name in [*(cls.value for cls in Timeliness), *FLAGS]
         },
-        "due_soon": Count(f"{p}pk", filter=Q(**{f"{p}is_due_soon": True})),
-        "stale": Count(f"{p}pk", filter=Q(**{f"{p}is_stale": True})),
-        "awaiting": Count(f"{p}pk", filter=Q(**{f"{p}is_awaiting": True})),
-        "extended": Count(f"{p}pk", filter=Q(**{f"{p}is_extended": True})),
     }
 
 
@@ -336,7 +345,8 @@ class Assignment(models.Model):
                 False,
             )
         if self.pending_entry_id is not None:
-            reported_on = timezone.localdate(self.pending_entry.reported_at)
+            # While a report awaits verification it is the latest: no need to load it.
+            reported_on = timezone.localdate(self.latest_report_at)
             late = reported_on > due and due < on
             return Timeliness.OVERDUE if late else Timeliness.IN_PROGRESS, False, False
         status = Timeliness.OVERDUE if due < on else Timeliness.IN_PROGRESS
@@ -344,8 +354,14 @@ class Assignment(models.Model):
         return status, on <= due <= due_soon_until, last_activity < stale_before
 
     def days_late(self, on: datetime.date | None = None) -> int:
-        """Days past the due date: to the completion date, or to `on` while not done."""
-        end = self.completed_on or on or timezone.localdate()
+        """Days past the due date: to the completion date, to the report awaiting verification
+        (the coordinator's delay is not the unit's), or to `on` while not done."""
+        if self.completed_on is not None:
+            end = self.completed_on
+        elif self.pending_entry_id is not None:
+            end = timezone.localdate(self.latest_report_at)  # the report awaiting verification
+        else:
+            end = on or timezone.localdate()
         return max((end - self.effective_due).days, 0)
 
 

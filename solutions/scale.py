@@ -128,7 +128,7 @@ NOTES = {
 }
 
 
-# --- The plan of the data, in memory ---------------------------------------------------------------
+# --- The plan of the data, in memory ------------------------------------------------------
 
 
 @dataclass
@@ -183,7 +183,7 @@ class Blueprint:
 
 
 def quota(n: int, shares: dict[str, float], rng: random.Random) -> list[str]:
-    """n labels in the given shares (largest remainder; each at least once when n allows), shuffled."""
+    """n labels in these shares (largest remainder; each once at least if n allows), shuffled."""
     labels = list(shares)
     total = sum(shares.values())
     raw = {k: n * v / total for k, v in shares.items()}
@@ -264,8 +264,9 @@ def blueprint(sizes: Sizes, *, seed: int, plan_year: int,
     for i, kind in enumerate(kinds, start=1):
         numbers[kind] += 1
         name, short = KIND_NAMES[kind]
-        units.append(UnitSpec(code=f"{UNIT_PREFIX}{i:05d}", kind=kind,
-                              name=f"{name} {numbers[kind]}", short_name=f"{short} {numbers[kind]}"))
+        n = numbers[kind]
+        units.append(UnitSpec(code=f"{UNIT_PREFIX}{i:05d}", kind=kind, name=f"{name} {n}",
+                              short_name=f"{short} {n}"))
     districts = [u.code for u in units if u.kind == Unit.Kind.DISTRICT]
     for n, unit in enumerate(u for u in units if u.kind == Unit.Kind.COMMUNE):
         if districts:
@@ -371,29 +372,31 @@ def blueprint(sizes: Sizes, *, seed: int, plan_year: int,
     # The newest report of each: its day, percent and time.
     yesterday = today - datetime.timedelta(days=1)
     fresh_from = today - datetime.timedelta(days=max(1, min(25, stale_days - 2)))
+    day_ = datetime.timedelta(days=1)
+
+    def before(last: datetime.date, first: datetime.date, at_most: int) -> datetime.date:
+        """A day up to `at_most` days before `last`, not before `first` if there is room."""
+        return last - day_ * rng.randint(0, max(0, min(at_most, (last - first).days)))
+
+    def after(first: datetime.date, at_most: int) -> datetime.date:
+        """A day 1 to `at_most` days after `first`, up to yesterday."""
+        return first + day_ * rng.randint(1, max(1, min(at_most, (yesterday - first).days)))
+
     for a in assignments:
         task = tasks[a.task]
-        start = timezone.localdate(task.created_at) + datetime.timedelta(days=1)
+        start = timezone.localdate(task.created_at) + day_
         due = a.due or plan_end
-        if a.outcome == ON_TIME:
-            last = min(due, yesterday)
-            day = last - datetime.timedelta(days=rng.randint(0, max(0, min(40, (last - start).days))))
+        if a.outcome in (ON_TIME, AWAITING):
+            day = before(min(due, yesterday), start, 40 if a.outcome == ON_TIME else 20)
             a.final = 100
-        elif a.outcome == LATE:
-            day = due + datetime.timedelta(days=rng.randint(1, max(1, min(45, (yesterday - due).days))))
-            a.final = 100
-        elif a.outcome == AWAITING:
-            last = min(due, yesterday)
-            day = last - datetime.timedelta(days=rng.randint(0, max(0, min(20, (last - start).days))))
-            a.final = 100
-        elif a.outcome == AWAITING_LATE:
-            day = due + datetime.timedelta(days=rng.randint(1, max(1, min(20, (yesterday - due).days))))
+        elif a.outcome in (LATE, AWAITING_LATE):
+            day = after(due, 45 if a.outcome == LATE else 20)
             a.final = 100
         else:
             if a.stale:
-                day = today - datetime.timedelta(days=stale_days + rng.randint(1, 60))
+                day = today - day_ * (stale_days + rng.randint(1, 60))
             else:
-                day = today - datetime.timedelta(days=rng.randint(1, max(1, (today - fresh_from).days)))
+                day = today - day_ * rng.randint(1, max(1, (today - fresh_from).days))
             if due < today:
                 a.final = rng.choice([30, 40, 50, 60, 70, 80, 90])
             elif due <= today + datetime.timedelta(days=soon_days):
@@ -429,7 +432,7 @@ def blueprint(sizes: Sizes, *, seed: int, plan_year: int,
                      assignments=assignments, staff=staff, mix=dict(sorted(mix.items())))
 
 
-# --- Writing ----------------------------------------------------------------------------------------
+# --- Writing -------------------------------------------------------------------------------
 
 
 def _stage(percent: int) -> str:
@@ -534,7 +537,7 @@ def generate(
         timings[name] = round(now - clock, 2)
         clock = now
         if stdout is not None:
-            stdout.write(f"  {name:<14} {timings[name]:7.2f} s\n")
+            stdout.write(f"  {name:<18} {timings[name]:7.2f} s\n")
             stdout.flush()
 
     if (plan := existing_plan(plan_year)) is not None:

@@ -24,10 +24,17 @@ from solutions.models import (
 from units.models import Unit
 
 
-def _lock(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("task__plan").get(
-        pk=assignment.pk
+def _lock(assignment: Assignment, user=None) -> Assignment:
+    # of=("self",): lock the assignment row only, not its task and plan (joined for reading),
+    # or every write in a plan would queue behind every other.
+    locked = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("task__plan")
+        .get(pk=assignment.pk)
     )
+    # The history row names who acted, in a request or not (commands, shell).
+    locked._history_user = user
+    return locked
 
 
 def _refresh(target: Assignment, source: Assignment, *fields: str) -> None:
@@ -53,7 +60,7 @@ def record_progress(
     entry = ProgressEntry(percent=percent, note=note, reported_by=user)
     try:
         with transaction.atomic():
-            locked = _lock(assignment)
+            locked = _lock(assignment, user)
             if locked.completed_on is not None:
                 raise ValidationError(
                     _("This assignment was verified as complete; it takes no more reports."),
@@ -91,7 +98,7 @@ def record_progress(
 @transaction.atomic
 def verify_completion(*, assignment: Assignment, user) -> Verification:
     """A coordinator confirms the unit's 100% report: done, on the date of that report."""
-    locked = _lock(assignment)
+    locked = _lock(assignment, user)
     if locked.pending_entry_id is None:
         raise ValidationError(_("This assignment has no report awaiting verification."),
                               code="not_pending")
@@ -115,7 +122,7 @@ def return_completion(*, assignment: Assignment, user, reason: str) -> Verificat
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the report is returned."), code="required")
-    locked = _lock(assignment)
+    locked = _lock(assignment, user)
     if locked.pending_entry_id is None:
         raise ValidationError(_("This assignment has no report awaiting verification."),
                               code="not_pending")
@@ -140,7 +147,10 @@ def extend_deadline(
     document: str = "",
 ) -> DeadlineExtension:
     """A coordinator moves an assignment's deadline later; every extension is kept."""
-    locked = _lock(assignment)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the deadline is extended."), code="required")
+    locked = _lock(assignment, user)
     if locked.completed_on is not None:
         raise ValidationError(_("A completed assignment's deadline cannot be extended."),
                               code="done")
@@ -155,8 +165,8 @@ def extend_deadline(
         assignment=locked,
         previous_due_date=locked.due_date,
         new_due_date=new_due_date,
-        reason=reason.strip(),
-        document=document.strip(),
+        reason=reason,
+        document=(document or "").strip(),
         decided_by=user,
     )
     locked.due_date = new_due_date
@@ -170,7 +180,9 @@ class StaleEdit(Exception):
 
 
 @transaction.atomic
-def save_task(*, task: Task, expected_version: int | None = None, **fields) -> Task:
+def save_task(
+    *, task: Task, expected_version: int | None = None, user=None, **fields
+) -> Task:
     """Create a task, or update one if nobody saved it since `expected_version` was read.
 
     Optimistic concurrency: two coordinators editing the same task both start from version N;
@@ -180,15 +192,17 @@ def save_task(*, task: Task, expected_version: int | None = None, **fields) -> T
         for name, value in fields.items():
             setattr(task, name, value)
         task.full_clean()
+        task._history_user = user
         task.save()
         return task
-    locked = Task.objects.select_for_update().get(pk=task.pk)
+    locked = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleEdit
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.version += 1
     locked.full_clean()
+    locked._history_user = user
     locked.save()
     return locked
 

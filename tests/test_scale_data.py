@@ -1,4 +1,4 @@
-"""`manage.py generate_scale_data` at a tiny scale: counts, constraints, every class, latest fields."""
+"""generate_scale_data at a tiny scale: counts, constraints, every class, latest fields."""
 
 from io import StringIO
 

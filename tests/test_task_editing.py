@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext, override
 
-from plans.models import ReformArea
-from solutions.models import Assignment, Solution, Task
+from solutions.models import Assignment, Task
 from tests.factories import (
     AssignmentFactory,
     PlanFactory,
@@ -330,8 +329,11 @@ def test_a_stale_form_is_refused_with_409_and_overwrites_nothing(as_coordinator,
     assert "Tên do tôi sửa" in html
     assert edit_url(task) in html  # the link to reload
 
-    # Saving the same stale form again is refused again.
+    # Saving the same stale form again is refused again, even with another mistake in it.
     assert as_coordinator.post(edit_url(task), mine).status_code == 409
+    response = as_coordinator.post(edit_url(task), mine | {"due_date": "31/13/2026"})
+    assert response.status_code == 409
+    assert set(response.context["form"].errors) == {"__all__", "due_date"}
     assert snapshot(task) == saved
 
 

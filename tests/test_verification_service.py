@@ -480,15 +480,6 @@ class TestReportsAndVerification:
         media = Path(settings.MEDIA_ROOT)
         assert [p for p in media.rglob("*") if p.is_file()] == [] if media.exists() else True
 
-    def test_each_100_report_awaits_the_coordinator_not_the_first(
-        self, work, unit_staff, clock
-    ):
-        first = report_100(work, unit_staff, clock, at(2025, 6, 1))
-        second = report_100(work, unit_staff, clock, at(2025, 6, 3), note="Bổ sung hồ sơ")
-        stored = Assignment.objects.get(pk=work.pk)
-        assert stored.pending_entry == second
-        assert ProgressEntry.objects.filter(pk=first.pk).exists()  # kept in the history
-
 
 # --- extend_deadline -----------------------------------------------------------------------
 

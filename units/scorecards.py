@@ -16,7 +16,8 @@ The score (shown on the ranking page in words and as a formula, see units/_score
   the share that are not stale, i.e. had a report (or were assigned) in the last STALE_DAYS.
   With no open assignment it is 100%.
 - average days late: over the assignments done late (completion - due date) and the overdue
-  ones (as-of date - due date), computed in SQL as a sum of date differences.
+  ones (as-of date - due date; for a late 100% report awaiting verification, report date - due
+  date, as Assignment.days_late counts it), computed in SQL as a sum of date differences.
 A unit with nothing due yet has no score: it is listed after the scored units. Ties are broken by
 fewer overdue assignments, then by name (diacritics folded, Vietnamese style).
 """
@@ -24,7 +25,10 @@ fewer overdue assignments, then by name (diacritics folded, Vietnamese style).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, DateField, DurationField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case, Count, DateField, DurationField, F, Q, QuerySet, Sum, Value, When,
+)
+from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,24 +86,33 @@ def compute_score(*, on_time_share: float, compliance: float, overdue_share: flo
     return round(max(raw, 0.0), 1)
 
 
+def _due(on: datetime.date) -> Q:
+    """Due assignments: done by `on`, or whose effective due date is on or before it."""
+    return Q(timeliness__in=[Timeliness.ON_TIME, Timeliness.LATE]) | Q(effective_due_date__lte=on)
+
+
 def scorecard_aggregates(on: datetime.date) -> dict:
     """The aggregates of a scorecard, for values("unit").annotate() over with_timeliness(on)."""
-    done = Q(timeliness__in=[Timeliness.ON_TIME, Timeliness.LATE])
+    as_of = Value(on, output_field=DateField())
     return {
         **timeliness_aggregates(),
-        "due": Count("pk", filter=done | Q(effective_due_date__lte=on)),
+        "due": Count("pk", filter=_due(on)),
         "open": Count(
             "pk",
             filter=Q(timeliness__in=[Timeliness.IN_PROGRESS, Timeliness.OVERDUE],
                      is_awaiting=False),
         ),
-        # Days late as a date difference in SQL (an interval on PostgreSQL), summed per unit.
+        # Days late as a date difference in SQL (an interval on PostgreSQL), summed per unit:
+        # to the completion; for a 100% report awaiting verification, to the report's (local)
+        # date, since the coordinator's delay is not the unit's; else to the as-of date.
         "days_late": Sum(
             Case(
                 When(timeliness=Timeliness.LATE,
                      then=F("completed_on") - F("effective_due")),
-                When(timeliness=Timeliness.OVERDUE,
-                     then=Value(on, output_field=DateField()) - F("effective_due")),
+                When(timeliness=Timeliness.OVERDUE, is_awaiting=True,
+                     then=Least(TruncDate("pending_entry__reported_at"), as_of)
+                     - F("effective_due")),
+                When(timeliness=Timeliness.OVERDUE, then=as_of - F("effective_due")),
                 output_field=DurationField(),
             )
         ),
@@ -223,10 +236,6 @@ class Scorecard:
         return _percent(self.compliance)
 
     @property
-    def lateness_penalty(self) -> float:
-        return round(min(LATENESS_CAP, self.avg_days_late / LATENESS_DIVISOR), 1)
-
-    @property
     def score(self) -> float | None:
         if not self.due:
             return None
@@ -314,13 +323,16 @@ def unit_scorecard(user, plan: Plan, unit: Unit, on: datetime.date | None = None
 
 @dataclass
 class HeatmapCell:
-    total: int = 0
+    """A unit's assignments in one area; the share overdue is of the due ones, as in the score."""
+
+    assigned: int = 0
+    due: int = 0
     overdue: int = 0
 
     @property
     def share(self) -> float | None:
-        """Percent of the cell's assignments that are overdue; None for an empty cell."""
-        return round(100 * self.overdue / self.total, 1) if self.total else None
+        """Percent of the cell's due assignments that are overdue; None when nothing is due."""
+        return round(100 * self.overdue / self.due, 1) if self.due else None
 
 
 @dataclass
@@ -331,8 +343,13 @@ class HeatmapRow:
     cells: list[HeatmapCell]
 
     @property
-    def total(self) -> int:
-        return sum(c.total for c in self.cells)
+    def heat_label(self) -> str:
+        """The full name when it fits the heatmap's label column, else the short name."""
+        return self.name if len(self.name) <= 32 else self.label
+
+    @property
+    def due(self) -> int:
+        return sum(c.due for c in self.cells)
 
     @property
     def overdue(self) -> int:
@@ -340,7 +357,7 @@ class HeatmapRow:
 
     @property
     def share(self) -> float:
-        return 100 * self.overdue / self.total if self.total else 0.0
+        return 100 * self.overdue / self.due if self.due else 0.0
 
 
 @dataclass
@@ -358,7 +375,8 @@ class Heatmap:
 
 def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
                  limit: int = HEATMAP_MAX_ROWS) -> Heatmap:
-    """Overdue share per (unit, area) for a group of units: one query (plus the areas, once).
+    """Overdue share of the due assignments per (unit, area) for a group of units: one query
+    (plus the plan's areas, once per plan object).
 
     Rows worst first (highest overall overdue share, then most overdue, then name), at most
     `limit` of them.
@@ -372,7 +390,7 @@ def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
         plan_assignments(user, plan, on)
         .filter(unit__kind__in=kinds)
         .values("unit", "unit__name", "unit__short_name", "task__area")
-        .annotate(total=Count("pk"),
+        .annotate(assigned=Count("pk"), due=Count("pk", filter=_due(on)),
                   overdue=Count("pk", filter=Q(timeliness=Timeliness.OVERDUE)))
         .order_by()
     )
@@ -386,7 +404,8 @@ def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
             )
         i = column.get(cell["task__area"])
         if i is not None:  # tasks' areas belong to the plan (checked); be safe anyway
-            row.cells[i] = HeatmapCell(total=cell["total"], overdue=cell["overdue"])
+            row.cells[i] = HeatmapCell(assigned=cell["assigned"], due=cell["due"],
+                                       overdue=cell["overdue"])
     ordered = sorted(rows.values(), key=lambda r: (-r.share, -r.overdue, fold(r.name), r.name))
     label = GROUP_LABELS.get(group) or Unit.Kind(group).label
     return Heatmap(group=group, label=label, areas=areas, rows=ordered[:limit],

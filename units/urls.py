@@ -5,5 +5,6 @@ from units import views
 app_name = "units"
 urlpatterns = [
     path("", views.unit_list, name="unit-list"),
+    path("ranking/", views.unit_ranking, name="unit-ranking"),
     path("<int:pk>/", views.unit_detail, name="unit-detail"),
 ]

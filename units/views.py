@@ -1,11 +1,28 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from plans.dashboard import Figures, plan_assignments, units_worst_first
+from plans.dashboard import plan_assignments, units_worst_first
+from plans.models import Plan
 from plans.views import get_plan
-from solutions.models import timeliness_aggregates
+from units import scorecards
 from units.models import Unit
+
+
+def _formula_context() -> dict:
+    """The numbers the score's explanation quotes (units/_score_formula.html)."""
+    return {
+        "stale_days": settings.STALE_DAYS,
+        "weights": {
+            "on_time": scorecards.WEIGHT_ON_TIME,
+            "compliance": scorecards.WEIGHT_COMPLIANCE,
+            "not_overdue": scorecards.WEIGHT_NOT_OVERDUE,
+            "divisor": scorecards.LATENESS_DIVISOR,
+            "cap": scorecards.LATENESS_CAP,
+        },
+    }
 
 
 @require_safe
@@ -17,20 +34,40 @@ def unit_list(request):
 
 
 @require_safe
+def unit_ranking(request):
+    """Scorecards of the units the person may see, departments and localities apart, best first."""
+    plan = get_plan(request)
+    today = timezone.localdate()
+    groups = scorecards.ranking(request.user, plan, today) if plan else []
+    return render(request, "units/unit_ranking.html", {
+        "plan": plan,
+        "plans": Plan.objects.all(),
+        "as_of": today,
+        "groups": groups,
+        **_formula_context(),
+    })
+
+
+@require_safe
 def unit_detail(request, pk):
     unit = get_object_or_404(
         Unit.objects.for_user(request.user).select_related("parent", "successor"), pk=pk
     )
     plan = get_plan(request)
-    assignments = plan_assignments(request.user, plan).filter(unit=unit) if plan else None
-    totals = Figures.from_row(assignments.aggregate(**timeliness_aggregates())) if plan else None
-    page = None
+    today = timezone.localdate()
+    card = totals = page = None
     if plan:
+        # The scorecard's aggregate also gives the unit's counts by class (totals).
+        card = scorecards.unit_scorecard(request.user, plan, unit, today)
+        totals = card.figures
+        assignments = plan_assignments(request.user, plan, today).filter(unit=unit)
         page = Paginator(
             assignments.select_related("task").by_urgency(), 50
         ).get_page(request.GET.get("page"))
     return render(
         request,
         "units/unit_detail.html",
-        {"unit": unit, "plan": plan, "totals": totals, "page": page},
+        {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
+         "as_of": today, "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
+         **_formula_context()},
     )

@@ -1,7 +1,9 @@
 """`manage.py generate_scale_data`: synthetic units, tasks, assignments and entries, in bulk.
 
-    manage.py generate_scale_data --scale provincial     # 150 units, 10,000 assignments, 100,000 entries
-    manage.py generate_scale_data --scale national       # 3,000 units, 100,000 assignments, 1,000,000 entries
+    manage.py generate_scale_data --scale provincial   # 150 units, 500 tasks, 10,000
+                                                        # assignments, 100,000 entries
+    manage.py generate_scale_data --scale national     # 3,000 units, 2,000 tasks, 100,000
+                                                        # assignments, 1,000,000 entries
     manage.py generate_scale_data --units 20 --tasks 30 --assignments 200 --entries 1000
 
 For load tests and the benchmark (make bench), never for production data. What it writes and

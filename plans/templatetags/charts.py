@@ -1,0 +1,45 @@
+"""Server-drawn SVG charts for templates: {% load charts %}.
+
+    {% completion_chart plan user %}              planned vs done by month, today marked
+    {% area_bars plan user %}                     a stacked bar per reform area
+    {% area_bars plan user rows=by_area %}        the same from Figures already computed
+    {% unit_area_heatmap plan user "localities" %}  units x areas, coloured by share overdue
+
+Each takes an optional on=<date> (the as-of date; today by default) and reads only what `user`
+may see. Queries per tag: two (completion), two (areas: the areas once per plan object, and one
+aggregate; none with rows=), two (heatmap: the same areas, one aggregate) - whatever the data size.
+"""
+
+from django import template
+
+from plans import charts
+from plans.dashboard import plan_assignments
+from units import scorecards
+
+register = template.Library()
+
+
+@register.simple_tag
+def completion_chart(plan, user, on=None):
+    if plan is None:
+        return ""
+    series = charts.completion_series(plan_assignments(user, plan, on), plan, on)
+    return charts.completion_figure(series, prefix=f"completion-{plan.pk}")
+
+
+@register.simple_tag
+def area_bars(plan, user, rows=None, on=None):
+    if plan is None:
+        return ""
+    if rows is None:
+        rows = charts.area_figures(plan_assignments(user, plan, on), plan)
+    return charts.area_bars_figure(rows, prefix=f"areas-{plan.pk}")
+
+
+@register.simple_tag
+def unit_area_heatmap(plan, user, kind, on=None):
+    """kind: a group of units ("provincial", "localities", "other") or one Unit.Kind value."""
+    if plan is None:
+        return ""
+    heatmap = scorecards.area_heatmap(user, plan, kind, on)
+    return charts.heatmap_figure(heatmap, prefix=f"heatmap-{plan.pk}-{kind}")
