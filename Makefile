@@ -75,7 +75,7 @@ bench: install
 	scripts/with-postgres.sh $(PY) scripts/bench.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=.tools --no-obsolete
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=.tools --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools
 
 clean:

@@ -991,6 +991,7 @@ def load_demo(
         plans = [plan_2024, current]
         _verify_completed(plans, coordinator, today=today, counter=counts["verifications"])
         _load_periods(plans, coordinator, today=today)
+        _load_indicators(plans, coordinator)
 
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()
@@ -1022,6 +1023,41 @@ def _load_periods(plans: list[Plan], coordinator, *, today: datetime.date) -> No
         )
         for period in due:
             close_period(period=period, user=coordinator)
+
+
+# The 2024 plan's targets (REFERENCE.md) and what closed periods reported against them.
+INDICATORS = [
+    ("Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", "gte", "95", "%",
+     {"q1": "93.8", "h1": "95.6", "q3": "96.2", "year": "97.1"}),
+    ("Tỷ lệ hồ sơ trễ hạn có văn bản xin lỗi người dân", "gte", "100", "%",
+     {"q1": "88.0", "h1": "96.5", "q3": "100", "year": "100"}),
+    ("Mức độ hài lòng của người dân, tổ chức", "gte", "90", "%",
+     {"q1": "89.2", "h1": "90.4", "q3": "91.0", "year": "91.3"}),
+    ("Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", "gt", "86", "%",
+     {"h1": "85.1", "year": "87.4"}),
+]
+
+
+def _load_indicators(plans: list[Plan], coordinator) -> None:
+    """The plan targets, and an actual for each closed period (entered by the coordinator)."""
+    from decimal import Decimal
+
+    from plans.models import Indicator, IndicatorValue, ReportingPeriod
+
+    for plan in plans:
+        closed = {p.kind: p for p in ReportingPeriod.objects.filter(plan=plan, closed_at__isnull=False)}
+        for position, (name, comparison, target, unit, actuals) in enumerate(INDICATORS):
+            indicator, _created = Indicator.objects.get_or_create(
+                plan=plan, name=name,
+                defaults={"position": position, "comparison": comparison,
+                          "target": Decimal(target), "unit_of_measure": unit},
+            )
+            for kind, actual in actuals.items():
+                if kind in closed:
+                    IndicatorValue.objects.get_or_create(
+                        indicator=indicator, period=closed[kind],
+                        defaults={"actual": Decimal(actual), "entered_by": coordinator},
+                    )
 
 
 def _history_manager(model: type[models.Model]):

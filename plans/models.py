@@ -127,7 +127,7 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.plan.year}"
+        return _("%(kind)s of %(year)s") % {"kind": self.get_kind_display(), "year": self.plan.year}
 
     @property
     def is_closed(self) -> bool:

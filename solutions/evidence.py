@@ -63,7 +63,7 @@ def validate_evidence(file) -> None:
     file.seek(0)
     if sniff(head, file) is None:
         raise ValidationError(
-            _("This file type is not accepted. Upload %(accepted)s"),
+            _("This file type is not accepted. Accepted types: %(accepted)s"),
             code="bad_type",
             params={"accepted": ACCEPTED_HELP},
         )

@@ -73,7 +73,7 @@ class Task(models.Model):
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     expected_output = models.CharField(
-        _("expected output"), max_length=500, help_text=_("Sản phẩm: a decision, a report, a plan…")
+        _("expected output"), max_length=500, help_text=_("What the task produces: a decision, a report, a plan, a system in operation.")
     )
     # Null means ongoing ("thường xuyên"): judged at the plan's end.
     due_date = models.DateField(_("due date"), null=True, blank=True)

@@ -39,7 +39,7 @@ def my_assignments(request):
     return render(
         request,
         "solutions/my_assignments.html",
-        {"plan": plan, "units": units, "assignments": assignments},
+        {"plan": plan, "units": units, "assignments": assignments, "done_shown": 10},
     )
 
 
