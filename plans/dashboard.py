@@ -7,10 +7,17 @@ timeliness, so the dashboard, the lists behind its figures and the exports agree
 import datetime
 from dataclasses import dataclass, field
 
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from plans.models import Plan
 from solutions.models import FLAGS, Assignment, Solution, Timeliness, timeliness_aggregates
+from units.access import can_read_all
 from units.models import Unit
 
 CLASSES = [c.value for c in Timeliness]
@@ -80,12 +87,81 @@ def _sum_by(rows: list[dict], key: str) -> dict:
     return sums
 
 
-def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
+# Every write that can move a figure leaves a new row in one of these (append-only records,
+# and the history rows that django-simple-history writes for units, memberships, tasks and
+# assignments, whether through the portal's services, admin or a command); their largest ids
+# are read in one index-only query. A figure cached under that version is exact: the next
+# report, verification, extension or edit changes the version, and so the key.
+VERSION_SOURCES = [
+    ("solutions_progressentry", "id"),
+    ("solutions_verification", "id"),
+    ("solutions_deadlineextension", "id"),
+    ("solutions_historicalassignment", "history_id"),
+    ("solutions_historicaltask", "history_id"),
+    ("units_historicalunit", "history_id"),
+    ("units_historicalmembership", "history_id"),
+]
+VERSION_SQL = "SELECT " + ", ".join(
+    f"(SELECT MAX({column}) FROM {table})" for table, column in VERSION_SOURCES
+)
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def data_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL)
+        return ".".join(str(value) for value in cursor.fetchone())
+
+
+def cached_figures(user, plan: Plan, on: datetime.date | None, name: str, compute: Callable):
+    """compute() once per (figures, plan and its dates, date, what the person sees, data version).
+
+    Leaders and coordinators share one entry (they see everything); unit staff have their own.
+    The cache is per process (LocMemCache by default, or whatever CACHES says).
+    """
+    scope = "all" if can_read_all(user) else f"user{user.pk}"
+    on = on or timezone.localdate()  # "today" is a different key tomorrow
+    parts = (name, plan.pk, plan.start_date, plan.end_date, on, scope, data_version())
+    key = "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+KEYS = ("total", *CLASSES, *FLAGS)
+
+
+def _sum_by(rows: list[dict], key: str) -> dict:
+    sums: dict = {}
+    for row in rows:
+        target = sums.setdefault(row[key], dict.fromkeys(KEYS, 0))
+        for k in KEYS:
+            target[k] += row[k]
+    return sums
+
+
+def _aggregates(user, plan: Plan, on: datetime.date) -> tuple[list, list, list]:
     base = plan_assignments(user, plan, on)
     # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
     # and the solutions are sums of these few rows. A second scan groups by unit.
     rows = list(
         base.values("task__area", "task__solution").annotate(**timeliness_aggregates()).order_by()
+    )
+    unit_rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
+    overdue_ids = list(
+        base.filter(is_overdue=True)
+        .order_by("effective_due_date", "task__code", "pk")
+        .values_list("pk", flat=True)[:10]
+    )
+    return rows, unit_rows, overdue_ids
+
+
+def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
+    on = on or timezone.localdate()
+    rows, unit_rows, overdue_ids = cached_figures(
+        user, plan, on, "dashboard", lambda: _aggregates(user, plan, on)
     )
     totals = Figures.from_row({k: sum(r[k] for r in rows) for k in KEYS})
     by_area_rows = _sum_by(rows, "task__area")
@@ -100,12 +176,13 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         )
         for s in Solution.objects.filter(plan=plan)
     ]
-    by_unit = units_worst_first(base)
+    by_unit = _units_from_rows(unit_rows)
     overdue = list(
-        base.filter(is_overdue=True)
+        Assignment.objects.filter(pk__in=overdue_ids)
+        .with_timeliness(on)
         .select_related("task", "unit")
-        .order_by("effective_due_date", "task__code", "pk")[:10]
-    )
+        .order_by("effective_due_date", "task__code", "pk")
+    ) if overdue_ids else []
     for assignment in overdue:  # as of the dashboard's date, not today
         assignment.late_days = assignment.days_late(on)
     return {
@@ -120,7 +197,11 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
 
 def units_worst_first(base: QuerySet) -> list[Figures]:
     """Each unit's figures, worst first: most overdue, then stale, then due soon, then least done."""
-    rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
+    rows = base.values("unit").annotate(**timeliness_aggregates()).order_by()
+    return _units_from_rows(list(rows))
+
+
+def _units_from_rows(rows: list[dict]) -> list[Figures]:
     units = Unit.objects.in_bulk([row["unit"] for row in rows])
     figures = [
         Figures.from_row(row, label=units[row["unit"]].name, filter={"unit": row["unit"]})

@@ -141,7 +141,9 @@ class ParsedRow:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: NFC (text pasted from a PDF is often NFD), trimmed; 2.0 -> "2"."""
+    """A cell as text: NFC (text pasted from a PDF is often NFD), trimmed; 2.0 -> "2".
+
+    NUL characters, which no spreadsheet means and PostgreSQL cannot store, are dropped."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -152,7 +154,7 @@ def _text(value: Any) -> str:
         return value.strftime("%d/%m/%Y") if value.time() == datetime.time() else str(value)
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return unicodedata.normalize("NFC", str(value).replace("\x00", "")).strip()
 
 
 def _header_key(value: Any) -> str:

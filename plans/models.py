@@ -126,8 +126,16 @@ class ReportingPeriod(models.Model):
             ),
         ]
 
+    NAMES = {
+        Kind.Q1: _("First quarter of %(year)s"),
+        Kind.H1: _("First six months of %(year)s"),
+        Kind.Q3: _("Third quarter of %(year)s"),
+        Kind.YEAR: _("Year %(year)s"),
+    }
+
     def __str__(self):
-        return _("%(kind)s of %(year)s") % {"kind": self.get_kind_display(), "year": self.plan.year}
+        # One pattern per kind: Vietnamese says "Quý I năm 2026" but "Năm 2026".
+        return self.NAMES[self.kind] % {"year": self.plan.year}
 
     @property
     def is_closed(self) -> bool:

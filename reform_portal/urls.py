@@ -5,6 +5,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from reform_portal import errors, views
+from reform_portal.forms import AdminLoginForm, LoginForm
+
+admin.site.login_form = AdminLoginForm
 
 # A database outage answers 503 with Retry-After; any other failure, the 500 page.
 handler500 = "reform_portal.errors.server_error"
@@ -13,8 +16,13 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
     path("units/", include("units.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -180,7 +180,8 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def _back(request: HttpRequest, assignment: Assignment) -> str:
     """Where a decision returns to: the page it was made on (the queue), else the assignment."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take "logout" or "0" for a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -200,7 +201,7 @@ def assignment_verify(request: HttpRequest, pk: int) -> HttpResponse:
             "%(task)s · %(unit)s verified as complete on %(date)s."
         ) % {"task": assignment.task.code, "unit": assignment.unit.label,
              "date": formats.date_format(assignment.completed_on, "SHORT_DATE_FORMAT")})
-    return redirect(_back(request, assignment))
+    return HttpResponseRedirect(_back(request, assignment))
 
 
 @require_POST
@@ -217,7 +218,7 @@ def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _(
                 "%(task)s · %(unit)s was returned to the unit with your reason."
             ) % {"task": assignment.task.code, "unit": assignment.unit.label})
-        return redirect(_back(request, assignment))
+        return HttpResponseRedirect(_back(request, assignment))
     return render_assignment(request, assignment, return_form=form)
 
 

@@ -124,7 +124,7 @@ class TaskForm(forms.ModelForm):
         # The querysets span every plan, so that an area of another plan reaches Task.clean()
         # ("This reform area belongs to another plan.") instead of "Select a valid choice".
         chosen = self.data.get(self.add_prefix("plan")) if self.is_bound else None
-        if not (chosen and str(chosen).isdigit()):
+        if not (chosen and str(chosen).isascii() and str(chosen).isdigit()):
             chosen = self.instance.plan_id or self.initial.get("plan")
         chosen = int(chosen) if chosen else None
         self.fields["area"].choices = _grouped_by_plan(

@@ -146,26 +146,27 @@ def build_world(today: datetime.date) -> SimpleNamespace:
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once per module (and xdist worker) inside a transaction that is rolled
     back at the end; each test runs in a savepoint of it (pytest-django's db fixture), like
-    Django's TestCase.setUpTestData. 602 tests x ~70 ms of factories would be too slow."""
+    Django's TestCase.setUpTestData: some 600 tests x ~70 ms of factories would be too slow."""
     media = tmp_path_factory.mktemp("matrix-media")
     overridden = override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=MD5)
     overridden.enable()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        world = build_world(timezone.localdate())
-    yield SimpleNamespace(world=world, media=media)
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-    overridden.disable()
+    outer = transaction.atomic()
+    try:
+        with django_db_blocker.unblock():
+            outer.__enter__()
+            world = build_world(timezone.localdate())
+        yield SimpleNamespace(world=world, media=media)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        overridden.disable()
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings, shared_world):
-    """Replaces conftest.py's: the evidence files of the shared world live in its MEDIA_ROOT."""
+def _test_settings(_test_settings, settings, shared_world):
+    """conftest.py's, then the shared world's MEDIA_ROOT, where its evidence files are."""
     settings.MEDIA_ROOT = shared_world.media
-    settings.PASSWORD_HASHERS = MD5
 
 
 @pytest.fixture

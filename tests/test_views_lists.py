@@ -284,7 +284,9 @@ ODD_PARAMS = [
 def test_odd_parameters_never_break_the_lists(as_leader, data, path, params):
     query = {"plan": data["plan"].pk, **params}
     response = as_leader.get(path, query)
-    if "plan" in params:
+    if any("\x00" in str(value) for value in params.values()):
+        assert response.status_code == 400  # NUL, which PostgreSQL cannot store: refused
+    elif "plan" in params:
         assert response.status_code == 404
     else:
         assert response.status_code == 200
@@ -292,7 +294,7 @@ def test_odd_parameters_never_break_the_lists(as_leader, data, path, params):
 
 @pytest.mark.parametrize("path", ["/tasks/", "/assignments/"])
 @pytest.mark.parametrize("params", [
-    {"area": "abc"}, {"status": "bogus"}, {"flag": "bogus"}, {"q": "\x00"},
+    {"area": "abc"}, {"status": "bogus"}, {"flag": "bogus"},
 ])
 def test_invalid_filters_show_errors_and_no_rows(as_leader, data, path, params):
     response = as_leader.get(path, {"plan": data["plan"].pk, **params})

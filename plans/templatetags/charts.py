@@ -13,7 +13,7 @@ aggregate; none with rows=), two (heatmap: the same areas, one aggregate) - what
 from django import template
 
 from plans import charts
-from plans.dashboard import plan_assignments
+from plans.dashboard import cached_figures, plan_assignments
 from units import scorecards
 
 register = template.Library()
@@ -23,7 +23,10 @@ register = template.Library()
 def completion_chart(plan, user, on=None):
     if plan is None:
         return ""
-    series = charts.completion_series(plan_assignments(user, plan, on), plan, on)
+    series = cached_figures(
+        user, plan, on, "completion",
+        lambda: charts.completion_series(plan_assignments(user, plan, on), plan, on),
+    )
     return charts.completion_figure(series, prefix=f"completion-{plan.pk}")
 
 
