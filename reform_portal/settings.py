@@ -83,6 +83,8 @@ TEMPLATES = [
 
 # Unset DATABASE_URL: an embedded SQLite file, the newcomer's default.
 # Production and the test suite use PostgreSQL.
+if "DATABASE_URL" not in env:
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded SQLite file's folder, on a fresh clone
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}")
 }

@@ -487,7 +487,8 @@ def test_the_indicator_value_form_takes_anything(pw, indicator, period, actual, 
             ], post)
         # The preselection of the GET form takes anything too.
         response = pw.coordinator.get(url, {"indicator": indicator, "period": period})
-        assert_answered(response, post, {200})
+        nul = "\x00" in str(indicator) + str(period)
+        assert_answered(response, post, {400} if nul else {200})
 
 
 # --- Importing a plan ---------------------------------------------------------------------------
