@@ -142,26 +142,28 @@ def _sum_by(rows: list[dict], key: str) -> dict:
     return sums
 
 
-def _aggregates(user, plan: Plan, on: datetime.date) -> tuple[list, list, list]:
+def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     base = plan_assignments(user, plan, on)
     # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
     # and the solutions are sums of these few rows. A second scan groups by unit.
     rows = list(
         base.values("task__area", "task__solution").annotate(**timeliness_aggregates()).order_by()
     )
-    unit_rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
+    # The units worst first, with their names: thousands of rows at national scale, so the
+    # sorted head and the count are what is kept.
+    by_unit = units_worst_first(base)
     overdue_ids = list(
         base.filter(is_overdue=True)
         .order_by("effective_due_date", "task__code", "pk")
         .values_list("pk", flat=True)[:10]
     )
-    return rows, unit_rows, overdue_ids
+    return rows, by_unit[:unit_limit], len(by_unit), overdue_ids
 
 
 def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
     on = on or timezone.localdate()
-    rows, unit_rows, overdue_ids = cached_figures(
-        user, plan, on, "dashboard", lambda: _aggregates(user, plan, on)
+    rows, by_unit, unit_count, overdue_ids = cached_figures(
+        user, plan, on, f"dashboard:{unit_limit}", lambda: _aggregates(user, plan, on, unit_limit)
     )
     totals = Figures.from_row({k: sum(r[k] for r in rows) for k in KEYS})
     by_area_rows = _sum_by(rows, "task__area")
@@ -176,7 +178,6 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         )
         for s in Solution.objects.filter(plan=plan)
     ]
-    by_unit = _units_from_rows(unit_rows)
     overdue = list(
         Assignment.objects.filter(pk__in=overdue_ids)
         .with_timeliness(on)
@@ -189,8 +190,8 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         "totals": totals,
         "by_area": by_area,
         "by_solution": by_solution,
-        "by_unit": by_unit[:unit_limit],
-        "unit_count": len(by_unit),
+        "by_unit": by_unit,
+        "unit_count": unit_count,
         "overdue": overdue,
     }
 
