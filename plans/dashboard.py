@@ -130,18 +130,6 @@ def cached_figures(user, plan: Plan, on: datetime.date | None, name: str, comput
     return value
 
 
-KEYS = ("total", *CLASSES, *FLAGS)
-
-
-def _sum_by(rows: list[dict], key: str) -> dict:
-    sums: dict = {}
-    for row in rows:
-        target = sums.setdefault(row[key], dict.fromkeys(KEYS, 0))
-        for k in KEYS:
-            target[k] += row[k]
-    return sums
-
-
 def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     base = plan_assignments(user, plan, on)
     # One scan grouped by (area, solution): a task has one of each, so the totals, the areas

@@ -48,6 +48,14 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    def assignable_on(self):
+        """The day a unit must exist on to take a task of this plan: today while the plan runs,
+        else the plan's nearest end (a plan drafted for next year gets next year's units, a
+        closed plan the units of its last day)."""
+        from django.utils import timezone
+
+        return min(max(timezone.localdate(), self.start_date), self.end_date)
+
     @property
     def document(self):
         if not self.document_number:

@@ -1,4 +1,3 @@
-import datetime
 from collections import defaultdict
 
 from django import forms
@@ -11,14 +10,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import Plan
 from solutions.models import (
     Assignment,
     DeadlineExtension,
@@ -49,16 +46,9 @@ def with_assignment_counts(queryset):
     )
 
 
-def assignable_on(plan: Plan) -> datetime.date:
-    """The day a unit must exist on to take a task of this plan: today while the plan runs,
-    else the plan's nearest end (a plan being drafted for next year gets next year's units,
-    a closed plan the units of its last day)."""
-    return min(max(timezone.localdate(), plan.start_date), plan.end_date)
-
-
 def units_for_plans(plans) -> QuerySet:
     queryset = Unit.objects.none()
-    for on in {assignable_on(plan) for plan in plans}:
+    for on in {plan.assignable_on() for plan in plans}:
         queryset |= Unit.objects.active(on=on)
     return queryset
 
@@ -118,7 +108,7 @@ class AssignUnitsForm(forms.Form):
         for task in self.tasks:
             units = {unit.pk: unit for unit in chosen}
             if kinds:
-                on = assignable_on(task.plan)
+                on = task.plan.assignable_on()
                 if on not in of_kinds:
                     of_kinds[on] = list(Unit.objects.active(on=on).filter(kind__in=kinds))
                 units.update((u.pk, u) for u in of_kinds[on])

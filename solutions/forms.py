@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Plan, ReformArea
-from solutions.admin import assignable_on
 from solutions.evidence import ACCEPTED_HELP, validate_evidence
 from solutions.models import Assignment, Solution, Task
 from units.models import Unit
@@ -210,7 +209,7 @@ class AssignUnitsForm(forms.Form):
         self.task = task
         # The units that exist on the day the task is taken on: today, while the plan runs
         # (the admin's assignment form uses the same rule).
-        self.active_units = Unit.objects.active(on=assignable_on(task.plan))
+        self.active_units = Unit.objects.active(on=task.plan.assignable_on())
         self.assigned = frozenset(task.assignments.values_list("unit_id", flat=True))
         field = self.fields["units"]
         field.queryset = self.active_units.order_by("kind", "name")
