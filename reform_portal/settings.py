@@ -94,6 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Seconds: an unreachable server fails the request (503) instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The dashboard's and period reports' figures are cached, exactly (plans/dashboard.py): per
+# process by default; CACHE_URL (e.g. a database or memcached cache) shares them across workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
