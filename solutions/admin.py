@@ -24,6 +24,7 @@ from solutions.models import (
     Task,
     Verification,
 )
+from solutions.forms import whole_kinds_field
 from solutions.services import assign_task
 from units.admin import titled
 from units.models import Unit
@@ -60,18 +61,10 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class AssignUnitsForm(forms.Form):
-    KIND_CHOICES = [
-        (Unit.Kind.PROVINCIAL, _("All provincial agencies")),
-        (Unit.Kind.DISTRICT, _("All district-level units")),
-        (Unit.Kind.COMMUNE, _("All commune-level units")),
-    ]
+    """The admin's assign step: several tasks at once, units in the admin's two-box widget."""
 
-    kinds = forms.MultipleChoiceField(
-        label=_("All units of a kind"),
-        choices=KIND_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Units that exist on the plan's dates (today, while the plan runs)."),
+    kinds = whole_kinds_field(
+        _("Units that exist on the plan's dates (today, while the plan runs).")
     )
     units = UnitMultipleChoiceField(
         label=_("Units"),

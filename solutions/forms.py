@@ -168,22 +168,29 @@ class UnitCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+WHOLE_KIND_CHOICES = [
+    (Unit.Kind.PROVINCIAL, _("All provincial agencies")),
+    (Unit.Kind.DISTRICT, _("All district-level units")),
+    (Unit.Kind.COMMUNE, _("All commune-level units")),
+]
+
+
+def whole_kinds_field(help_text) -> forms.MultipleChoiceField:
+    """"Every unit of a kind" in one tick: the portal's and the admin's assign forms."""
+    return forms.MultipleChoiceField(
+        label=_("All units of a kind"),
+        choices=WHOLE_KIND_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class AssignUnitsForm(forms.Form):
     """Assign one task to many units: a whole kind in one tick, or unit by unit."""
 
-    KIND_CHOICES = [
-        (Unit.Kind.PROVINCIAL, _("All provincial agencies")),
-        (Unit.Kind.DISTRICT, _("All district-level units")),
-        (Unit.Kind.COMMUNE, _("All commune-level units")),
-    ]
-
-    kinds = forms.MultipleChoiceField(
-        label=_("All units of a kind"),
-        choices=KIND_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Every unit of the kind that exists on the plan's dates (today, while the "
-                    "plan runs)."),
+    kinds = whole_kinds_field(
+        _("Every unit of the kind that exists on the plan's dates (today, while the plan runs).")
     )
     units = forms.ModelMultipleChoiceField(
         label=_("Units"),
