@@ -7,17 +7,12 @@ timeliness, so the dashboard, the lists behind its figures and the exports agree
 import datetime
 from dataclasses import dataclass, field
 
-import hashlib
-from collections.abc import Callable
-
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from plans.caching import cached_figures
 from plans.models import Plan
 from solutions.models import FLAGS, Assignment, Solution, Timeliness, timeliness_aggregates
-from units.access import can_read_all
 from units.models import Unit
 
 CLASSES = [c.value for c in Timeliness]
@@ -85,49 +80,6 @@ def _sum_by(rows: list[dict], key: str) -> dict:
         for k in KEYS:
             target[k] += row[k]
     return sums
-
-
-# Every write that can move a figure leaves a new row in one of these (append-only records,
-# and the history rows that django-simple-history writes for units, memberships, tasks and
-# assignments, whether through the portal's services, admin or a command); their largest ids
-# are read in one index-only query. A figure cached under that version is exact: the next
-# report, verification, extension or edit changes the version, and so the key.
-VERSION_SOURCES = [
-    ("solutions_progressentry", "id"),
-    ("solutions_verification", "id"),
-    ("solutions_deadlineextension", "id"),
-    ("solutions_historicalassignment", "history_id"),
-    ("solutions_historicaltask", "history_id"),
-    ("units_historicalunit", "history_id"),
-    ("units_historicalmembership", "history_id"),
-]
-VERSION_SQL = "SELECT " + ", ".join(
-    f"(SELECT MAX({column}) FROM {table})" for table, column in VERSION_SOURCES
-)
-CACHE_SECONDS = 24 * 60 * 60
-
-
-def data_version() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL)
-        return ".".join(str(value) for value in cursor.fetchone())
-
-
-def cached_figures(user, plan: Plan, on: datetime.date | None, name: str, compute: Callable):
-    """compute() once per (figures, plan and its dates, date, what the person sees, data version).
-
-    Leaders and coordinators share one entry (they see everything); unit staff have their own.
-    The cache is per process (LocMemCache by default, or whatever CACHES says).
-    """
-    scope = "all" if can_read_all(user) else f"user{user.pk}"
-    on = on or timezone.localdate()  # "today" is a different key tomorrow
-    parts = (name, plan.pk, plan.start_date, plan.end_date, on, scope, data_version())
-    key = "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
 
 
 def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans import caching
 from plans import dashboard as figures
 from plans import exports, reports
 from plans.models import Plan, ReportingPeriod
@@ -41,6 +43,16 @@ def get_period(plan: Plan, raw: str) -> ReportingPeriod | None:
 
 @require_safe
 def dashboard(request):
+    # Everything the content depends on is in the key: the query string's plan and period, and
+    # (in cached_part) who is looking, the language, today and the data version.
+    body = caching.cached_part(
+        request, "dashboard", (request.GET.get("plan", ""), request.GET.get("period", "")),
+        lambda: render_to_string("plans/dashboard.html#body", _dashboard_context(request), request),
+    )
+    return render(request, "plans/dashboard.html", {"body": body})
+
+
+def _dashboard_context(request) -> dict:
     plan = get_plan(request)
     today = timezone.localdate()
     context = {
@@ -60,7 +72,7 @@ def dashboard(request):
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)
-    return render(request, "plans/dashboard.html", context)
+    return context
 
 
 # --- Reporting periods --------------------------------------------------------------------------
@@ -104,7 +116,7 @@ PAGE_UNITS, PAGE_OVERDUE = 50, 100
 
 def _report_data(period: ReportingPeriod, user) -> dict:
     """The period's report for this person, cached exactly like the dashboard's figures."""
-    return figures.cached_figures(
+    return caching.cached_figures(
         user, period.plan, period.end_date, f"period:{period.pk}:{period.closed_at}",
         lambda: reports.report_for(period, user),
     )
@@ -112,8 +124,18 @@ def _report_data(period: ReportingPeriod, user) -> dict:
 
 @require_safe
 def period_report(request, pk):
+    def render_page() -> dict:
+        context = _period_report_context(request, pk)
+        return {name: render_to_string(f"plans/period_report.html#{name}", context, request)
+                for name in ("title", "body")}
+
+    page = caching.cached_part(request, "period-report", (pk,), render_page)
+    return render(request, "plans/period_report.html", {"page": page})
+
+
+def _period_report_context(request, pk) -> dict:
     period = _period(pk)
-    return render(request, "plans/period_report.html", {
+    return {
         "plan": period.plan,
         "period": period,
         "report": reports.for_display(_report_data(period, request.user)),
@@ -121,8 +143,7 @@ def period_report(request, pk):
         "page_overdue": PAGE_OVERDUE,
         "can_close": is_coordinator(request.user) and not period.is_closed,
         "has_ended": timezone.localdate() > period.end_date,
-        "form": ClosePeriodForm(),
-    })
+    }
 
 
 @require_safe

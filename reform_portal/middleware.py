@@ -1,5 +1,9 @@
 """Project middleware."""
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest
 
 NUL = "\x00"
@@ -29,3 +33,27 @@ class RejectNulBytesMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """A session ends after SESSION_COOKIE_AGE seconds without a request (the idle timeout).
+
+    Each request of a logged-in person gives the session a full idle period again, but writes
+    it at most once every SESSION_RENEW_SECONDS: saving it on every request (Django's
+    SESSION_SAVE_EVERY_REQUEST) costs a database write per page view. The timeout is so exact
+    to within SESSION_RENEW_SECONDS. Goes after SessionMiddleware, whose response phase saves.
+    """
+
+    KEY = "_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY):
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return response

@@ -5,9 +5,11 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from plans import caching
 from plans.views import get_plan
 from solutions import access
 from solutions.coordination import history_context, render_assignment
@@ -110,6 +112,16 @@ def assignment_list(request):
 
 @require_safe
 def task_list(request):
+    # The filters and the page are all in the query string: its values are the key.
+    body = caching.cached_part(
+        request, "task-list", tuple(sorted(request.GET.lists())),
+        lambda: render_to_string("solutions/task_list.html#body", _task_list_context(request),
+                                 request),
+    )
+    return render(request, "solutions/task_list.html", {"body": body})
+
+
+def _task_list_context(request) -> dict:
     plan, filterset, rows = _list_context(
         request, TaskFilter, Task.objects.for_user(request.user)
     )
@@ -120,12 +132,8 @@ def task_list(request):
         .prefetch_related(Prefetch("assignments", queryset=visible.order_by("role", "unit__name")))
         .order_by("area__number", Length("code"), "code"),
     )
-    return render(
-        request,
-        "solutions/task_list.html",
-        {"plan": plan, "filter": filterset, "page": page,
-         "is_coordinator": is_coordinator(request.user)},
-    )
+    return {"plan": plan, "filter": filterset, "page": page,
+            "is_coordinator": is_coordinator(request.user)}
 
 
 @require_safe

@@ -296,6 +296,7 @@ def tables_of(csv_content: bytes) -> str:
 
 
 def page_report(client, period) -> dict:
+    cache.clear()  # rendered, not served from the page cache: the report is in the context
     response = client.get(reverse("plans:period-report", args=[period.pk]))
     assert response.status_code == 200
     return response.context["report"]

@@ -26,14 +26,18 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from reform_portal.middleware import IdleSessionMiddleware
 from solutions.models import ProgressEntry
 from tests.factories import PASSWORD
 
@@ -115,7 +119,7 @@ PRODUCTION_NAMES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-    "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST",
+    "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_AGE", "SESSION_RENEW_SECONDS", "MIDDLEWARE",
     "PASSWORD_HASHERS", "TRUSTED_PROXY_COUNT",
 )
 
@@ -147,7 +151,9 @@ def test_the_documented_production_settings_are_strict(production):
     assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert s["TRUSTED_PROXY_COUNT"] == 1  # behind the proxy, axes reads its X-Forwarded-For
     assert s["SESSION_COOKIE_AGE"] == 8 * 60 * 60
-    assert s["SESSION_SAVE_EVERY_REQUEST"] is True
+    # The idle timeout: IdleSessionMiddleware renews the session at most once a minute.
+    assert "reform_portal.middleware.IdleSessionMiddleware" in s["MIDDLEWARE"]
+    assert s["SESSION_RENEW_SECONDS"] == 60
     assert s["PASSWORD_HASHERS"][0] == ARGON2
 
 
@@ -470,6 +476,7 @@ def test_logging_in_upgrades_an_older_hash_to_argon2(production_hashers, staff_a
 @pytest.fixture
 def short_idle(settings):
     settings.SESSION_COOKIE_AGE = 60
+    settings.SESSION_RENEW_SECONDS = 6
     return 60
 
 
@@ -478,9 +485,7 @@ def test_activity_keeps_the_session_alive(short_idle, staff_a):
     log_in(client, "staff_a")
     key = session_key(client)
     # 55 of the 60 idle seconds have passed ...
-    Session.objects.filter(pk=key).update(
-        expire_date=timezone.now() + datetime.timedelta(seconds=5)
-    )
+    age_session(key, seconds=55)
     response = client.get("/my/")
     assert response.status_code == 200
     # ... and the request gives the session a full idle period again.
@@ -488,6 +493,33 @@ def test_activity_keeps_the_session_alive(short_idle, staff_a):
     assert timezone.now() + datetime.timedelta(seconds=50) < expires
     assert expires <= timezone.now() + datetime.timedelta(seconds=61)
     assert response.cookies["sessionid"]["max-age"] == 60
+
+
+def age_session(key: str, seconds: int) -> None:
+    """As if the session's last renewal was `seconds` ago: its data and its expiry."""
+    store = SessionStore(key)
+    store[IdleSessionMiddleware.KEY] = store[IdleSessionMiddleware.KEY] - seconds
+    store.save()
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() + datetime.timedelta(seconds=60 - seconds)
+    )
+
+
+def test_the_session_is_written_at_most_once_a_renewal_interval(short_idle, staff_a):
+    """Renewing on every request would be a database write per page view."""
+    client = Client()
+    log_in(client, "staff_a")
+    key = session_key(client)
+    before = Session.objects.get(pk=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/my/").status_code == 200
+    assert not [q for q in queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
+    assert Session.objects.get(pk=key).expire_date == before
+    assert "sessionid" not in client.get("/my/").cookies  # nothing to send again either
+    age_session(key, seconds=django_settings.SESSION_RENEW_SECONDS)  # a renewal interval later
+    response = client.get("/my/")
+    assert response.cookies["sessionid"]["max-age"] == 60
+    assert Session.objects.get(pk=key).expire_date > before
 
 
 def test_a_session_idle_longer_than_the_idle_time_ends(short_idle, staff_a):

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from plans import caching
 from plans.dashboard import plan_assignments, units_worst_first
 from plans.models import Plan
 from plans.views import get_plan
@@ -36,16 +38,24 @@ def unit_list(request):
 @require_safe
 def unit_ranking(request):
     """Scorecards of the units the person may see, departments and localities apart, best first."""
+    body = caching.cached_part(
+        request, "unit-ranking", (request.GET.get("plan", ""),),
+        lambda: render_to_string("units/unit_ranking.html#body", _ranking_context(request),
+                                 request),
+    )
+    return render(request, "units/unit_ranking.html", {"body": body})
+
+
+def _ranking_context(request) -> dict:
     plan = get_plan(request)
     today = timezone.localdate()
-    groups = scorecards.ranking(request.user, plan, today) if plan else []
-    return render(request, "units/unit_ranking.html", {
+    return {
         "plan": plan,
         "plans": Plan.objects.all(),
         "as_of": today,
-        "groups": groups,
+        "groups": scorecards.ranking(request.user, plan, today) if plan else [],
         **_formula_context(),
-    })
+    }
 
 
 @require_safe

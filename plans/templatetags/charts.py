@@ -13,7 +13,8 @@ aggregate; none with rows=), two (heatmap: the same areas, one aggregate) - what
 from django import template
 
 from plans import charts
-from plans.dashboard import cached_figures, plan_assignments
+from plans.caching import cached_figures
+from plans.dashboard import plan_assignments
 from units import scorecards
 
 register = template.Library()

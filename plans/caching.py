@@ -1,0 +1,132 @@
+"""Exact caches: figures, and rendered parts of leaders' pages, under a data version.
+
+A cached value is only ever used under the version it was computed for, and every write that
+can change what it shows changes the version: the next report, verification, extension or edit
+is on the very next page. Nothing is invalidated; old entries are left to expire or be culled.
+
+The version is read from the database on each request (one index-only query), so it is exact
+across processes whatever cache holds the values (LocMemCache per process by default, or
+whatever CACHES says).
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from units.access import can_read_all, is_coordinator, is_leader
+
+CACHE_SECONDS = 24 * 60 * 60
+
+# Figures (counts by class) move only with these: append-only records, and the history rows
+# django-simple-history writes for units, memberships, tasks and assignments, whether through
+# the portal's services, admin or a command. Their largest ids are read in one query.
+VERSION_SOURCES = [
+    ("solutions_progressentry", "id"),
+    ("solutions_verification", "id"),
+    ("solutions_deadlineextension", "id"),
+    ("solutions_historicalassignment", "history_id"),
+    ("solutions_historicaltask", "history_id"),
+    ("units_historicalunit", "history_id"),
+    ("units_historicalmembership", "history_id"),
+]
+
+# A rendered page also shows the plan's own content, edited in place: titles, area and solution
+# names, periods, targets and their actuals. These tables are small (tens of rows a plan), so
+# their row count and the sum of their rows' xmin (PostgreSQL's id of the transaction that wrote
+# a row version: every INSERT and UPDATE writes a new one, a DELETE lowers the count) are read
+# in full. PostgreSQL only: elsewhere (the SQLite demo) rendered parts are not cached.
+EDITED_TABLES = [
+    "plans_plan",
+    "plans_reformarea",
+    "solutions_solution",
+    "plans_reportingperiod",
+    "plans_periodsnapshot",
+    "plans_indicator",
+    "plans_indicatorvalue",
+]
+
+
+def _max_ids() -> list[str]:
+    return [f"(SELECT MAX({column}) FROM {table})" for table, column in VERSION_SOURCES]
+
+
+FIGURES_VERSION_SQL = "SELECT " + ", ".join(_max_ids())
+PAGE_VERSION_SQL = "SELECT " + ", ".join(
+    _max_ids() + [
+        f"(SELECT COUNT(*) || ':' || COALESCE(SUM(xmin::text::bigint), 0) FROM {table})"
+        for table in EDITED_TABLES
+    ]
+)
+
+
+def _read(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return ".".join(str(value) for value in cursor.fetchone())
+
+
+def data_version() -> str:
+    """The version of the figures: changes with every write that can move a count."""
+    return _read(FIGURES_VERSION_SQL)
+
+
+def page_version(request) -> str | None:
+    """The version of whatever a page shows, read once per request; None if not PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return None
+    if not hasattr(request, "_page_version"):
+        request._page_version = _read(PAGE_VERSION_SQL)
+    return request._page_version
+
+
+def scope(user) -> str:
+    """Who shares an entry: coordinators, leaders (who see the same but may change nothing),
+    or one person (unit staff see their own units' rows)."""
+    if is_coordinator(user):
+        return "coordinators"
+    if is_leader(user):
+        return "leaders"
+    return f"user{user.pk}"
+
+
+def _key(prefix: str, parts: tuple) -> str:
+    return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _get_or_compute(key: str, compute: Callable):
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_figures(user, plan, on, name: str, compute: Callable, version: str | None = None):
+    """compute() once per (figures, plan and its dates, date, what the person sees, version).
+
+    Leaders and coordinators share one entry (they see everything); unit staff have their own.
+    """
+    who = "all" if can_read_all(user) else f"user{user.pk}"
+    on = on or timezone.localdate()  # "today" is a different key tomorrow
+    parts = (name, plan.pk, plan.start_date, plan.end_date, on, who, version or data_version())
+    return _get_or_compute(_key("figures", parts), compute)
+
+
+def cached_part(request, name: str, parts: tuple, render: Callable):
+    """What render() returns (rendered HTML, or a dict of such), computed once per (part,
+    parts, who is looking, language, today, data version).
+
+    `parts` must name everything else the part depends on (the query string's values, say);
+    render() must not depend on the request beyond them. A part never holds a CSRF token or
+    a CSP nonce: those change with every response and stay in the page around it.
+    """
+    version = page_version(request)
+    if version is None:
+        return render()
+    key = _key("part", (name, parts, scope(request.user), get_language(),
+                        timezone.localdate(), version))
+    return _get_or_compute(key, render)
