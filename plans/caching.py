@@ -21,7 +21,7 @@ from units.access import can_read_all, is_coordinator, is_leader
 
 CACHE_SECONDS = 24 * 60 * 60
 
-# Figures (counts by class) move only with these: append-only records, and the history rows
+# Counts by class move only with these: append-only records, and the history rows
 # django-simple-history writes for units, memberships, tasks and assignments, whether through
 # the portal's services, admin or a command. Their largest ids are read in one query.
 VERSION_SOURCES = [
@@ -38,7 +38,8 @@ VERSION_SOURCES = [
 # names, periods, targets and their actuals. These tables are small (tens of rows a plan), so
 # their row count and the sum of their rows' xmin (PostgreSQL's id of the transaction that wrote
 # a row version: every INSERT and UPDATE writes a new one, a DELETE lowers the count) are read
-# in full. PostgreSQL only: elsewhere (the SQLite demo) rendered parts are not cached.
+# in full. PostgreSQL only: elsewhere (the SQLite demo) the version is the first list alone,
+# which moves with every figure but not with a renamed area, so rendered parts are not cached.
 EDITED_TABLES = [
     "plans_plan",
     "plans_reformarea",
@@ -70,8 +71,8 @@ def _read(sql: str) -> str:
 
 
 def data_version() -> str:
-    """The version of the figures: changes with every write that can move a count."""
-    return _read(FIGURES_VERSION_SQL)
+    """Changes with every write that can move a figure, or (on PostgreSQL) a label of one."""
+    return _read(PAGE_VERSION_SQL if connection.vendor == "postgresql" else FIGURES_VERSION_SQL)
 
 
 def page_version(request) -> str | None:
@@ -79,7 +80,7 @@ def page_version(request) -> str | None:
     if connection.vendor != "postgresql":
         return None
     if not hasattr(request, "_page_version"):
-        request._page_version = _read(PAGE_VERSION_SQL)
+        request._page_version = data_version()
     return request._page_version
 
 

@@ -1,0 +1,190 @@
+"""The rendered content of leaders' pages is cached, and exact: the next write shows.
+
+plans.caching.cached_part keys a page's content by the page, its query string, who is looking
+(coordinators, leaders, or one person), the language, today and the data version. These tests
+change one thing of each kind the pages show and check the very next request shows it, check
+that nobody is served another scope's or language's content, and count a hit's queries.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plans.caching import page_version
+from plans.models import Indicator, IndicatorValue, ReformArea
+from plans.services import close_period, ensure_periods
+from solutions.models import Assignment
+from solutions.services import extend_deadline, record_progress
+from tests.factories import AssignmentFactory, ReformAreaFactory, TaskFactory
+
+PAGES = ["dashboard", "period-report", "ranking", "task-list"]
+
+
+@pytest.fixture
+def scene(plan, today, task, assignment_a, assignment_b):
+    area = ReformAreaFactory(plan=plan, number=1, name="Cải cách thể chế")
+    task.area = area
+    task.save()
+    ensure_periods(plan)
+    return {"plan": plan, "area": area, "task": task, "year": plan.periods.get(kind="year")}
+
+
+def url(scene, page: str) -> str:
+    plan = scene["plan"].pk
+    return {
+        "dashboard": f"/?plan={plan}",
+        "period-report": reverse("plans:period-report", args=[scene["year"].pk]),
+        "ranking": f"/units/ranking/?plan={plan}",
+        "task-list": f"/tasks/?plan={plan}",
+    }[page]
+
+
+def html(client, address: str) -> str:
+    response = client.get(address)
+    assert response.status_code == 200, address
+    return response.content.decode()
+
+
+def is_cached(client, address: str) -> bool:
+    """Served from the cache: no template of the content was rendered for this response."""
+    response = client.get(address)
+    return "plan" not in response.context
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_second_request_is_served_from_the_cache(as_leader, scene, page):
+    address = url(scene, page)
+    html(as_leader, address)
+    assert is_cached(as_leader, address)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cached_page_costs_four_queries(as_leader, scene, page):
+    """The session, the person, their groups (who shares the entry) and the data version."""
+    address = url(scene, page)
+    html(as_leader, address)
+    html(as_leader, address)
+    with CaptureQueriesContext(connection) as queries:
+        assert as_leader.get(address).status_code == 200
+    assert len(queries) <= 4, [q["sql"][:120] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("page", ["dashboard", "period-report", "task-list"])
+def test_a_progress_report_shows_on_the_next_request(as_leader, scene, page, staff_a,
+                                                     assignment_a):
+    address = url(scene, page)
+    before = html(as_leader, address)
+    record_progress(assignment=assignment_a, user=staff_a, percent=100, note="Xong")
+    assert not is_cached(as_leader, address)
+    assert html(as_leader, address) != before
+
+
+def test_an_extension_shows_on_the_next_request(as_leader, scene, coordinator, assignment_a):
+    address = url(scene, "dashboard")
+    html(as_leader, address)
+    assert is_cached(as_leader, address)
+    extend_deadline(assignment=assignment_a, user=coordinator,
+                    new_due_date=assignment_a.due_date + datetime.timedelta(days=30),
+                    reason="Chờ hướng dẫn của Bộ", document="CV 12/SNV")
+    assert not is_cached(as_leader, address)
+
+
+@pytest.mark.parametrize("page", ["dashboard", "period-report"])
+def test_renaming_a_reform_area_shows_on_the_next_request(as_leader, scene, page):
+    """Plan content is edited in place (admin): no history row, but the version moves."""
+    address = url(scene, page)
+    assert "Cải cách thể chế" in html(as_leader, address)
+    ReformArea.objects.filter(pk=scene["area"].pk).update(name="Xây dựng chính quyền số")
+    page_html = html(as_leader, address)
+    assert "Xây dựng chính quyền số" in page_html
+    assert "Cải cách thể chế" not in page_html
+
+
+def test_deleting_plan_content_changes_the_version(rf, scene):
+    unused = ReformAreaFactory(plan=scene["plan"], number=2)
+    request = rf.get("/")
+    before = page_version(request)
+    ReformArea.objects.filter(pk=unused.pk).delete()
+    assert page_version(rf.get("/")) != before
+    assert page_version(request) == before  # read once per request
+
+
+def test_a_new_indicator_actual_shows_on_the_dashboard(as_leader, scene, coordinator):
+    indicator = Indicator.objects.create(
+        plan=scene["plan"], position=1, name="Hồ sơ giải quyết đúng hạn",
+        comparison=Indicator.Comparison.AT_LEAST, target=95,
+    )
+    address = url(scene, "dashboard")
+    before = html(as_leader, address)
+    assert "Hồ sơ giải quyết đúng hạn" in before and "97,5" not in before
+    IndicatorValue.objects.create(indicator=indicator, period=scene["year"], actual=97.5,
+                                  entered_by=coordinator)
+    assert "97,5" in html(as_leader, address)
+
+
+def test_closing_a_period_shows_on_its_report(as_leader, scene, coordinator, today):
+    year = scene["year"]
+    year.start_date = today - datetime.timedelta(days=40)
+    year.end_date = today - datetime.timedelta(days=1)
+    year.save()
+    address = url(scene, "period-report")
+    assert "period-status--open" in html(as_leader, address)
+    close_period(period=year, user=coordinator)
+    assert "period-status--closed" in html(as_leader, address)
+
+
+def test_staff_are_never_served_a_leaders_content(as_leader, as_staff_a, scene, unit_b):
+    """A leader's cached dashboard lists every unit; unit A's staff see unit A's rows only."""
+    address = url(scene, "dashboard")
+    assert unit_b.name in html(as_leader, address)
+    assert unit_b.name not in html(as_staff_a, address)
+
+
+def test_only_coordinators_get_the_coordinators_task_list(as_leader, as_coordinator, scene):
+    """Leaders and coordinators see the same rows, but only coordinators may add tasks."""
+    address = url(scene, "task-list")
+    new_task = reverse("solutions:task-create")
+    assert new_task in html(as_coordinator, address)
+    assert new_task not in html(as_leader, address)
+    assert new_task in html(as_coordinator, address)
+
+
+def test_each_language_has_its_own_entry(as_leader, scene):
+    address = url(scene, "dashboard")
+    vietnamese = html(as_leader, address)
+    assert "Quá hạn" in vietnamese
+    as_leader.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = html(as_leader, address)
+    assert "Overdue" in english and "Quá hạn" not in english
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_cached_content_holds_no_per_response_token(as_leader, as_coordinator, scene, page):
+    """The page around the content carries the CSRF tokens (language and log-out forms) and
+    nothing in the cached content does: another person's token would fail their POSTs."""
+    address = url(scene, page)
+    html(as_coordinator, address)
+    cached = html(as_coordinator, address)
+    assert cached.count('name="csrfmiddlewaretoken"') == 2
+    assert "nonce" not in cached.split('<main id="main"')[1]
+
+
+def test_tomorrow_is_a_new_entry(as_leader, scene, settings, monkeypatch, today):
+    """Due soon and overdue are relative to today: the cache key has the date in it."""
+    from django.utils import timezone
+
+    address = url(scene, "dashboard")
+    html(as_leader, address)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today + datetime.timedelta(days=1))
+    assert not is_cached(as_leader, address)
+
+
+def test_a_task_added_to_the_plan_shows_in_the_task_list(as_leader, scene, unit_a):
+    address = url(scene, "task-list")
+    html(as_leader, address)
+    task = TaskFactory(plan=scene["plan"], title="Số hóa hồ sơ một cửa")
+    AssignmentFactory(task=task, unit=unit_a, role=Assignment.Role.LEAD)
+    assert "Số hóa hồ sơ một cửa" in html(as_leader, address)
