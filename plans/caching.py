@@ -10,11 +10,13 @@ whatever CACHES says).
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from units.access import can_read_all, is_coordinator, is_leader
@@ -117,17 +119,29 @@ def cached_figures(user, plan, on, name: str, compute: Callable, version: str | 
     return _get_or_compute(_key("figures", parts), compute)
 
 
-def cached_part(request, name: str, parts: tuple, render: Callable):
-    """What render() returns (rendered HTML, or a dict of such), computed once per (part,
-    parts, who is looking, language, today, data version).
+def cached_part(request, render: Callable):
+    """What render() returns (rendered HTML, or a dict of such), computed once per (path and
+    query string, who is looking, language, today, data version).
 
-    `parts` must name everything else the part depends on (the query string's values, say);
-    render() must not depend on the request beyond them. A part never holds a CSRF token or
-    a CSP nonce: those change with every response and stay in the page around it.
+    render() must depend on nothing else of the request. A part never holds a CSRF token or a
+    CSP nonce: those change with every response and stay in the page around it.
     """
     version = page_version(request)
     if version is None:
-        return render()
-    key = _key("part", (name, parts, scope(request.user), get_language(),
-                        timezone.localdate(), version))
-    return _get_or_compute(key, render)
+        return _compact(render())
+    key = _key("part", (request.path, sorted(request.GET.lists()), scope(request.user),
+                        get_language(), timezone.localdate(), version))
+    return _get_or_compute(key, lambda: _compact(render()))
+
+
+_INDENT = re.compile(r"\n\s+")
+
+
+def _compact(value):
+    """The templates' indentation, dropped: a line break and spaces render as one space outside
+    <pre> and <textarea>, and tables of hundreds of rows carry kilobytes of it."""
+    if isinstance(value, dict):
+        return {name: _compact(part) for name, part in value.items()}
+    if "<pre" in value or "<textarea" in value:
+        return value
+    return mark_safe(_INDENT.sub("\n", value))

@@ -551,7 +551,7 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
         for j, area in enumerate(areas)
     )
     parts = [_el("g", headers, text_anchor="middle", font_size=11, font_weight="bold")]
-    # Markup is kept lean (a page may hold two heatmaps of 40 units): one group per row, the
+    # Markup is kept lean (a page may hold two heatmaps of 20 units): one group per row, the
     # attributes the cells share set once on the groups.
     for i, row in enumerate(rows):
         shown = _truncate(row.heat_label, 32)

@@ -43,10 +43,8 @@ def get_period(plan: Plan, raw: str) -> ReportingPeriod | None:
 
 @require_safe
 def dashboard(request):
-    # Everything the content depends on is in the key: the query string's plan and period, and
-    # (in cached_part) who is looking, the language, today and the data version.
     body = caching.cached_part(
-        request, "dashboard", (request.GET.get("plan", ""), request.GET.get("period", "")),
+        request,
         lambda: render_to_string("plans/dashboard.html#body", _dashboard_context(request), request),
     )
     return render(request, "plans/dashboard.html", {"body": body})
@@ -129,7 +127,7 @@ def period_report(request, pk):
         return {name: render_to_string(f"plans/period_report.html#{name}", context, request)
                 for name in ("title", "body")}
 
-    page = caching.cached_part(request, "period-report", (pk,), render_page)
+    page = caching.cached_part(request, render_page)
     return render(request, "plans/period_report.html", {"page": page})
 
 

@@ -386,6 +386,7 @@ MATRIX: dict[str, list[Row]] = {
     # --- units
     "units:unit-list": [Row(_none, READ_ALL, NO_POST)],
     "units:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
+    "units:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
     "units:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
 }
 

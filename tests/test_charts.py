@@ -268,8 +268,8 @@ def test_every_chart_is_well_formed_titled_and_escaped(heat, timeline, plan_2024
     assert "&lt;b&gt;Cải cách&lt;/b&gt;" in drawn["areas"][0]
 
 
-def test_the_ranking_page_charts_are_well_formed_in_vietnamese(as_leader, heat, plan_2024):
-    html = as_leader.get(f"/units/ranking/?plan={plan_2024.pk}",
+def test_the_heatmap_page_charts_are_well_formed_in_vietnamese(as_leader, heat, plan_2024):
+    html = as_leader.get(f"/units/heatmap/?plan={plan_2024.pk}",
                          HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     start = html.index("<svg")
     svg = html[start:html.index("</svg>", start) + len("</svg>")]

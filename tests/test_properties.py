@@ -256,7 +256,7 @@ def test_progress_form_takes_anything(pw, percent, note, evidence):
 LIST_PAGES = [
     "plans:dashboard", "solutions:task-list", "solutions:assignment-list",
     "solutions:my-assignments", "solutions:verification-queue", "units:unit-list",
-    "units:unit-ranking",
+    "units:unit-ranking", "units:unit-heatmap",
 ]
 
 

@@ -255,9 +255,36 @@ def test_ranking_page_for_a_leader(as_leader, ranked, live_plan):
     assert html.index("Sở Tài chính") < html.index("Sở Xây dựng") < html.index("Ban Dân tộc")
     assert f'href="/units/{ranked["L1"].pk}/?plan={live_plan.pk}"' in html
     assert "style=" not in html
-    # A heatmap per group.
+    # The heatmaps have a page of their own (the ranking stays light), linked from here.
+    assert "chart--heatmap" not in html
+    assert f'href="/units/heatmap/?plan={live_plan.pk}"' in html
+
+
+def test_heatmap_page_for_a_leader(as_leader, ranked, live_plan):
+    response = as_leader.get(f"/units/heatmap/?plan={live_plan.pk}", **EN)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # A heatmap per group, each with its text alternative.
     assert html.count('class="chart chart--heatmap"') == 3
     assert f'id="heatmap-{live_plan.pk}-localities-title"' in html
+    assert html.count('<table class="chart-table">') == 3
+    assert "style=" not in html
+    assert html.index("Provincial agencies") < html.index("Localities (district")
+
+
+def test_ranking_pages_each_group_alone(as_leader, live_plan, areas, today):
+    """Fifty units a page; each group has its own page parameter, and ranks run on."""
+    for i in range(55):
+        unit = UnitFactory(kind=Unit.Kind.COMMUNE, name=f"Xã thử {i:02}")
+        assign(live_plan, areas[0], unit, today - days(1))
+    first = as_leader.get(f"{RANKING}?plan={live_plan.pk}", **EN)
+    cards = first.context["groups"][1].page
+    assert len(cards) == 50 and cards[0].rank == 1
+    html = first.content.decode()
+    assert f'href="?plan={live_plan.pk}&amp;page_localities=2"' in html
+    second = as_leader.get(f"{RANKING}?plan={live_plan.pk}&page_localities=2", **EN)
+    cards = second.context["groups"][1].page
+    assert [c.rank for c in cards] == [51, 52, 53, 54, 55]
 
 
 def test_ranking_page_dates_read_dd_mm_yyyy(as_leader, ranked, live_plan, today):

@@ -399,14 +399,14 @@ def test_unknown_task_is_404(as_leader, data):
 def test_unit_list_for_staff_holds_their_unit_only(as_staff_a, data):
     response = as_staff_a.get("/units/")
     assert response.status_code == 200
-    assert [row.label for row in response.context["figures"]] == [data["unit_a"].name]
+    assert [row.label for row in response.context["page"]] == [data["unit_a"].name]
     assert data["unit_b"].name not in response.content.decode()
 
 
 def test_unit_list_for_a_leader_holds_every_unit_worst_first(as_leader, data):
     response = as_leader.get("/units/")
     assert response.status_code == 200
-    rows = response.context["figures"]
+    rows = list(response.context["page"])
     # Unit A has one overdue assignment, unit B none.
     assert [row.label for row in rows] == [data["unit_a"].name, data["unit_b"].name]
     assert (rows[0].overdue, rows[0].late, rows[0].stale, rows[0].total) == (1, 1, 1, 5)

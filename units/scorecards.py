@@ -25,6 +25,7 @@ fewer overdue assignments, then by name (diacritics folded, Vietnamese style).
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import (
     Case, Count, DateField, DurationField, F, Q, QuerySet, Sum, Value, When,
 )
@@ -59,7 +60,7 @@ GROUP_LABELS = {
     "other": _("Other units"),
 }
 # A heatmap taller than this is unreadable (and heavy): it keeps the units with most overdue.
-HEATMAP_MAX_ROWS = 40
+HEATMAP_MAX_ROWS = 20
 
 
 def group_of(kind: str) -> str:
@@ -256,6 +257,8 @@ class RankingGroup:
     key: str
     label: str
     cards: list[Scorecard] = field(default_factory=list)
+    page: Page | None = None  # the cards a page shows (units.views), and its query parameter
+    page_param: str = "page"
 
     @property
     def scored(self) -> int:

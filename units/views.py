@@ -27,19 +27,39 @@ def _formula_context() -> dict:
     }
 
 
+PAGE_SIZE = 50  # rows of the unit list, and of each group of the ranking
+
+
 @require_safe
 def unit_list(request):
     """Every unit the person may see with its figures in the plan, worst first."""
+    body = caching.cached_part(
+        request,
+        lambda: render_to_string("units/unit_list.html#body", _unit_list_context(request),
+                                 request),
+    )
+    return render(request, "units/unit_list.html", {"body": body})
+
+
+def _unit_list_context(request) -> dict:
     plan = get_plan(request)
     figures = units_worst_first(plan_assignments(request.user, plan)) if plan else []
-    return render(request, "units/unit_list.html", {"plan": plan, "figures": figures})
+    page = Paginator(figures, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"plan": plan, "page": page}
+
+
+def _with_page(request, group: scorecards.RankingGroup) -> scorecards.RankingGroup:
+    """The group with one page of its ranked cards (?page_<group>=n; each group pages alone)."""
+    group.page_param = f"page_{group.key}"
+    group.page = Paginator(group.cards, PAGE_SIZE).get_page(request.GET.get(group.page_param))
+    return group
 
 
 @require_safe
 def unit_ranking(request):
     """Scorecards of the units the person may see, departments and localities apart, best first."""
     body = caching.cached_part(
-        request, "unit-ranking", (request.GET.get("plan", ""),),
+        request,
         lambda: render_to_string("units/unit_ranking.html#body", _ranking_context(request),
                                  request),
     )
@@ -53,9 +73,36 @@ def _ranking_context(request) -> dict:
         "plan": plan,
         "plans": Plan.objects.all(),
         "as_of": today,
-        "groups": scorecards.ranking(request.user, plan, today) if plan else [],
+        "groups": [
+            _with_page(request, group)
+            for group in (scorecards.ranking(request.user, plan, today) if plan else [])
+        ],
         **_formula_context(),
     }
+
+
+@require_safe
+def unit_heatmap(request):
+    """Units x reform areas, coloured by share overdue: one heatmap per group of units."""
+    body = caching.cached_part(
+        request,
+        lambda: render_to_string("units/unit_heatmap.html#body", _heatmap_context(request),
+                                 request),
+    )
+    return render(request, "units/unit_heatmap.html", {"body": body})
+
+
+def _heatmap_context(request) -> dict:
+    plan = get_plan(request)
+    today = timezone.localdate()
+    heatmaps = []
+    if plan is not None:
+        for group in scorecards.GROUPS:
+            heatmap = scorecards.area_heatmap(request.user, plan, group, today)
+            if heatmap.rows or group != "other":
+                heatmaps.append(heatmap)
+    return {"plan": plan, "plans": Plan.objects.all(), "as_of": today, "heatmaps": heatmaps,
+            "max_rows": scorecards.HEATMAP_MAX_ROWS}
 
 
 @require_safe

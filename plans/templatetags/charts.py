@@ -4,6 +4,7 @@
     {% area_bars plan user %}                     a stacked bar per reform area
     {% area_bars plan user rows=by_area %}        the same from Figures already computed
     {% unit_area_heatmap plan user "localities" %}  units x areas, coloured by share overdue
+    {% heatmap heatmap plan %}                    the same from a Heatmap already computed
 
 Each takes an optional on=<date> (the as-of date; today by default) and reads only what `user`
 may see. Queries per tag: two (completion), two (areas: the areas once per plan object, and one
@@ -38,6 +39,12 @@ def area_bars(plan, user, rows=None, on=None):
     if rows is None:
         rows = charts.area_figures(plan_assignments(user, plan, on), plan)
     return charts.area_bars_figure(rows, prefix=f"areas-{plan.pk}")
+
+
+@register.simple_tag
+def heatmap(heatmap, plan):
+    """A heatmap already computed (units.scorecards.area_heatmap) of the plan."""
+    return charts.heatmap_figure(heatmap, prefix=f"heatmap-{plan.pk}-{heatmap.group}")
 
 
 @register.simple_tag

@@ -33,10 +33,10 @@ def status_badge(assignment, flags=True):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The current list's URL on another page, keeping its filters."""
+def page_url(context, number, param=""):
+    """The current list's URL on another page, keeping its filters (and other lists' pages)."""
     query = context["request"].GET.copy()
-    query["page"] = number
+    query[param or "page"] = number
     return f"?{query.urlencode()}"
 
 
