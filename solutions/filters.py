@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import ReformArea
@@ -17,6 +18,12 @@ class FlagChoices:
     ]
 
 
+# A select of every unit suits a province (about 150 units) but not thousands (a national
+# plan's 3,000 would weigh 180 KB on every list page): past this many units, the unit filter
+# is a search box (name or code), and ?unit=<id> from other pages is kept in a hidden field.
+UNIT_SELECT_MAX = 300
+
+
 class PlanScopedFilterSet(django_filters.FilterSet):
     """Filters of one plan's lists: the choices offered are that plan's areas and solutions."""
 
@@ -32,6 +39,10 @@ class PlanScopedFilterSet(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.none(), method="filter_unit",
         empty_label=_("All units"),
+    )
+    unit_name = django_filters.CharFilter(
+        label=_("Unit"), method="filter_unit_name",
+        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Timeliness.choices, method="filter_status",
@@ -51,6 +62,21 @@ class PlanScopedFilterSet(django_filters.FilterSet):
         self.filters["unit"].queryset = Unit.objects.for_user(user).filter(
             assignments__task__plan=plan
         ).distinct().order_by("kind", "name")
+        self.many_units = Unit.objects.for_user(user).count() > UNIT_SELECT_MAX
+        if self.many_units:
+            self.filters["unit"].extra["widget"] = forms.HiddenInput
+        else:
+            del self.filters["unit_name"]
+
+    @property
+    def chosen_unit(self) -> Unit | None:
+        """The unit of a hidden ?unit=<id> (many units), to name it above the list."""
+        if not self.many_units or not self.is_valid():
+            return None
+        return self.form.cleaned_data.get("unit")
+
+    def matching_units(self, value: str):
+        return search(Unit.objects.all(), ["name", "short_name", "code"], value)
 
     def filter_q(self, queryset, name, value):
         return search(queryset, self.search_fields, value)
@@ -72,10 +98,13 @@ class AssignmentFilter(PlanScopedFilterSet):
 
     class Meta:
         model = Assignment
-        fields = ["q", "area", "solution", "unit", "role", "status", "flag"]
+        fields = ["q", "area", "solution", "unit", "unit_name", "role", "status", "flag"]
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(unit=value)
+
+    def filter_unit_name(self, queryset, name, value):
+        return queryset.filter(unit__in=self.matching_units(value))
 
     def filter_status(self, queryset, name, value):
         return queryset.in_class(value)
@@ -89,7 +118,7 @@ class TaskFilter(PlanScopedFilterSet):
 
     class Meta:
         model = Task
-        fields = ["q", "area", "solution", "unit", "status", "flag"]
+        fields = ["q", "area", "solution", "unit", "unit_name", "status", "flag"]
 
     def _having(self, queryset, **condition):
         """Tasks with at least one assignment (visible to the person) matching the condition."""
@@ -98,6 +127,9 @@ class TaskFilter(PlanScopedFilterSet):
 
     def filter_unit(self, queryset, name, value):
         return self._having(queryset, unit=value)
+
+    def filter_unit_name(self, queryset, name, value):
+        return self._having(queryset, unit__in=self.matching_units(value))
 
     def filter_status(self, queryset, name, value):
         return self._having(queryset, **{f"is_{value}": True})

@@ -5,8 +5,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Case, Count, ExpressionWrapper, F, Q, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Length, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -234,8 +234,59 @@ class AssignmentQuerySet(models.QuerySet):
         """One aggregate: total, the four classes, due soon, stale, awaiting, extended."""
         return self.with_timeliness(on).aggregate(**timeliness_aggregates())
 
+    def summaries_by_task(self, on: datetime.date | None = None) -> dict[int, "TaskSummary"]:
+        """Per task, in two queries whatever the number of units: its counts by class, its lead
+        units' average progress and completion, and the names of its first three lead units
+        (by name). What a task list shows without loading every assignment of its tasks."""
+        lead = Q(role=Assignment.Role.LEAD)
+        rows = (
+            self.with_timeliness(on).values("task").annotate(
+                **timeliness_aggregates(),
+                leads=Count("pk", filter=lead),
+                leads_done=Count("pk", filter=lead & Q(completed_on__isnull=False)),
+                lead_percent=Sum("latest_percent", filter=lead),
+            ).order_by()
+        )
+        first_leads: dict[int, list[str]] = {}
+        named = (
+            self.filter(lead)
+            .annotate(position=Window(RowNumber(), partition_by=F("task"),
+                                      order_by=[F("unit__name").asc(), F("pk").asc()]))
+            .filter(position__lte=TaskSummary.LEADS_NAMED)
+            .order_by("task", "position")
+            .values_list("task", "unit__short_name", "unit__name")
+        )
+        for task, short_name, name in named:
+            first_leads.setdefault(task, []).append(short_name or name)
+        return {row["task"]: TaskSummary(row, first_leads.get(row["task"], [])) for row in rows}
+
 
 FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+
+
+class TaskSummary:
+    """A task's figures for a list (AssignmentQuerySet.summaries_by_task)."""
+
+    LEADS_NAMED = 3
+
+    def __init__(self, row: dict | None = None, lead_labels: list[str] | None = None):
+        row = row or {}
+        self.total = row.get("total", 0)
+        self.on_time = row.get("on_time", 0)
+        self.late = row.get("late", 0)
+        self.overdue = row.get("overdue", 0)
+        self.leads = row.get("leads", 0)
+        self.lead_labels = lead_labels or []
+        self.progress = round((row.get("lead_percent") or 0) / self.leads) if self.leads else 0
+        self.is_done = bool(self.leads) and row.get("leads_done") == self.leads
+
+    @property
+    def done(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def more_leads(self) -> int:
+        return max(self.leads - len(self.lead_labels), 0)
 
 
 def timeliness_aggregates(prefix: str = "") -> dict:

@@ -15,7 +15,7 @@ from solutions import access
 from solutions.coordination import history_context, render_assignment
 from solutions.filters import AssignmentFilter, TaskFilter
 from solutions.forms import ProgressForm
-from solutions.models import Assignment, Task
+from solutions.models import Assignment, Task, TaskSummary
 from solutions.services import record_progress
 from units.access import can_read_all, is_coordinator
 from units.models import Unit
@@ -30,6 +30,15 @@ def _page(request, queryset, size=PAGE_SIZE):
 @require_safe
 def my_assignments(request):
     """The person's own units' assignments in the plan, overdue and due soon first."""
+    body = caching.cached_part(
+        request,
+        lambda: render_to_string("solutions/my_assignments.html#body",
+                                 _my_assignments_context(request), request),
+    )
+    return render(request, "solutions/my_assignments.html", {"body": body})
+
+
+def _my_assignments_context(request) -> dict:
     plan = get_plan(request)
     units = Unit.objects.filter(memberships__user=request.user).order_by("name")
     assignments = (
@@ -38,11 +47,9 @@ def my_assignments(request):
         .select_related("task", "unit")
         .by_urgency()
     )
-    return render(
-        request,
-        "solutions/my_assignments.html",
-        {"plan": plan, "units": units, "assignments": assignments, "done_shown": 10},
-    )
+    # In progress within the deadline and done: the first 20 and 10, the rest a link away.
+    return {"plan": plan, "units": units, "assignments": assignments,
+            "in_progress_shown": 20, "done_shown": 10}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -97,17 +104,22 @@ def _list_context(request, filterset_class, queryset):
 
 @require_safe
 def assignment_list(request):
+    body = caching.cached_part(
+        request,
+        lambda: render_to_string("solutions/assignment_list.html#body",
+                                 _assignment_list_context(request), request),
+    )
+    return render(request, "solutions/assignment_list.html", {"body": body})
+
+
+def _assignment_list_context(request) -> dict:
     plan, filterset, rows = _list_context(
         request,
         AssignmentFilter,
         Assignment.objects.for_user(request.user).with_timeliness(),
     )
     page = _page(request, rows.select_related("task", "unit").by_urgency())
-    return render(
-        request,
-        "solutions/assignment_list.html",
-        {"plan": plan, "filter": filterset, "page": page},
-    )
+    return {"plan": plan, "filter": filterset, "page": page}
 
 
 @require_safe
@@ -124,13 +136,18 @@ def _task_list_context(request) -> dict:
     plan, filterset, rows = _list_context(
         request, TaskFilter, Task.objects.for_user(request.user)
     )
-    visible = Assignment.objects.for_user(request.user).with_timeliness().select_related("unit")
     page = _page(
         request,
-        rows.select_related("area", "solution")
-        .prefetch_related(Prefetch("assignments", queryset=visible.order_by("role", "unit__name")))
-        .order_by("area__number", Length("code"), "code"),
+        rows.select_related("area", "solution").order_by("area__number", Length("code"), "code"),
     )
+    # Figures per task from two aggregates, not thousands of assignment objects a page.
+    summaries = (
+        Assignment.objects.for_user(request.user)
+        .filter(task__in=[task.pk for task in page])
+        .summaries_by_task()
+    )
+    for task in page:
+        task.summary = summaries.get(task.pk) or TaskSummary()
     return {"plan": plan, "filter": filterset, "page": page,
             "is_coordinator": is_coordinator(request.user)}
 

@@ -450,3 +450,82 @@ def test_a_unit_with_no_assignment_is_visible_to_leaders(as_leader, data):
 
 def test_unknown_unit_is_404(as_leader, data):
     assert as_leader.get("/units/999999/").status_code == 404
+
+
+# --- The unit filter when there are many units ---------------------------------------------------
+
+
+@pytest.fixture
+def many_units(monkeypatch):
+    """As with a national plan's thousands of units (here: any unit at all)."""
+    from solutions import filters
+
+    monkeypatch.setattr(filters, "UNIT_SELECT_MAX", 0)
+
+
+@pytest.mark.parametrize("path", ["/tasks/", "/assignments/"])
+def test_few_units_are_offered_in_a_select(as_leader, data, path):
+    html = as_leader.get(path, {"plan": data["plan"].pk}).content.decode()
+    assert '<select name="unit"' in html and 'name="unit_name"' not in html
+
+
+@pytest.mark.parametrize("path", ["/tasks/", "/assignments/"])
+def test_many_units_are_searched_by_name_instead(as_leader, data, path, many_units):
+    html = as_leader.get(path, {"plan": data["plan"].pk}).content.decode()
+    assert 'name="unit_name"' in html
+    assert '<select name="unit"' not in html and "<option value=\"%s\"" % data["unit_b"].pk \
+        not in html
+
+
+def test_unit_search_ignores_diacritics_and_matches_codes(as_leader, data, many_units):
+    by_name = as_leader.get("/assignments/", resolve(data, {"unit_name": "thanh pho VINH"}))
+    assert assignment_keys(data, by_name) == ALL_B
+    by_code = as_leader.get("/assignments/", resolve(data, {"unit_name": "A01"}))
+    assert assignment_keys(data, by_code) == ALL_A
+    tasks = as_leader.get("/tasks/", resolve(data, {"unit_name": "tu phap"}))
+    assert task_keys(data, tasks) == {"T1", "T2", "T4", "T5", "T6"}
+
+
+def test_unit_search_stays_within_what_staff_may_see(as_staff_a, data, many_units):
+    response = as_staff_a.get("/assignments/", resolve(data, {"unit_name": "Thành phố Vinh"}))
+    assert assignment_keys(data, response) == set()
+
+
+def test_a_link_to_one_unit_still_filters_and_names_it(as_leader, data, many_units):
+    """The dashboard's and unit pages' links carry ?unit=<id>: kept in a hidden field."""
+    response = as_leader.get("/assignments/", resolve(data, {"unit": "unit_b", "page": 1}),
+                             HTTP_ACCEPT_LANGUAGE="en")
+    assert assignment_keys(data, response) == ALL_B
+    html = response.content.decode()
+    assert f'<input type="hidden" name="unit" value="{data["unit_b"].pk}"' in html
+    assert "Unit: Thành phố Vinh" in html
+    assert f'href="?plan={data["plan"].pk}">All units</a>' in html
+
+
+# --- A task's row in the task list ---------------------------------------------------------------
+
+
+def test_a_task_row_sums_its_units_without_loading_them(as_leader, as_staff_a, live_plan,
+                                                        unit_a, today):
+    """Five lead units (three named, by name), one support; the progress is the lead units'
+    average, the counts are of every visible unit, and staff count their own units only."""
+    task = TaskFactory(plan=live_plan, code="9.1", title="Số hóa hồ sơ", due_date=today - days(1))
+    names = ["Xã Nam Anh", "Xã Bắc Sơn", "Phường Đông Vĩnh", "Xã Tây Hiếu", "Xã Hưng Lộc"]
+    for i, name in enumerate(names):
+        done = i < 2
+        AssignmentFactory(task=task, unit=UnitFactory(name=name, short_name="", kind="commune"),
+                          latest_percent=100 if done else 20 * i,
+                          completed_on=today - days(3) if done else None)
+    AssignmentFactory(task=task, unit=unit_a, role=Assignment.Role.SUPPORT, latest_percent=10)
+    summary = as_leader.get("/tasks/", {"plan": live_plan.pk}).context["page"][0].summary
+    assert summary.lead_labels == ["Phường Đông Vĩnh", "Xã Bắc Sơn", "Xã Hưng Lộc"]
+    assert summary.more_leads == 2
+    assert summary.progress == round((100 + 100 + 40 + 60 + 80) / 5)
+    assert (summary.total, summary.done, summary.overdue, summary.is_done) == (6, 2, 4, False)
+    html = as_leader.get("/tasks/", {"plan": live_plan.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    html = html.content.decode()
+    assert "Phường Đông Vĩnh, Xã Bắc Sơn, Xã Hưng Lộc" in html and "and 2 more" in html
+    assert "4 overdue" in html and "2/6 units done" in html
+    # Unit A's staff see the task (their unit supports) with their own assignment only.
+    mine = as_staff_a.get("/tasks/", {"plan": live_plan.pk}).context["page"][0].summary
+    assert (mine.total, mine.leads, mine.lead_labels, mine.progress) == (1, 0, [], 0)

@@ -108,10 +108,11 @@ def test_awaiting_verification_is_not_headed_done(as_staff_a, mine):
 
 def test_a_verified_assignment_moves_to_done(as_staff_a, mine, coordinator):
     verify_completion(assignment=mine["awaiting"], user=coordinator)
-    listed = [a.pk for a in as_staff_a.get("/my/").context["assignments"]]
+    assignments = list(as_staff_a.get("/my/").context["assignments"])
+    listed = [a.pk for a in assignments]
     # Done, by due date: the one done long ago was due 20 days ago, the new one is due soon.
     assert listed[-2:] == [mine["done"].pk, mine["awaiting"].pk]
-    rows = {a.pk: a for a in as_staff_a.get("/my/").context["assignments"]}
+    rows = {a.pk: a for a in assignments}
     assert (rows[mine["awaiting"].pk].urgency, rows[mine["awaiting"].pk].timeliness) == (
         4, "on_time"
     )

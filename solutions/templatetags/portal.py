@@ -40,6 +40,15 @@ def page_url(context, number, param=""):
     return f"?{query.urlencode()}"
 
 
+@register.simple_tag(takes_context=True)
+def url_without(context, *names):
+    """The current list's URL without some of its parameters (a filter, the page)."""
+    query = context["request"].GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return f"?{query.urlencode()}"
+
+
 @register.filter
 def person(user) -> str:
     """A person's name in Vietnamese order: family and middle names (last_name), then given name."""
