@@ -74,6 +74,7 @@ bench: install
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	scripts/with-postgres.sh $(PY) scripts/bench.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
+messages: export DEBUG ?= true
 messages: install
 	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=.tools --ignore=tests --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.tools

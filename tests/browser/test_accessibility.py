@@ -39,3 +39,22 @@ def test_main_pages_have_no_serious_violation(demo, live_server, page, login):
         if problems := serious(page):
             found[path] = problems
     assert found == {}
+
+
+def test_leaders_pages_have_no_serious_violation(demo, live_server, page, login):
+    """The pages leaders open: ranking, heatmap, period report, reporting periods."""
+    from plans.models import Plan
+    from plans.services import ensure_periods
+
+    plan = Plan.objects.current()
+    ensure_periods(plan)
+    period = plan.periods.order_by("end_date").first()
+    login("leader")
+    found = {}
+    for path in [f"/units/ranking/?plan={plan.pk}", f"/units/heatmap/?plan={plan.pk}",
+                 f"/periods/{period.pk}/", f"/plans/{plan.pk}/periods/",
+                 f"/plans/{plan.pk}/indicators/"]:
+        page.goto(f"{live_server.url}{path}")
+        if problems := serious(page):
+            found[path] = problems
+    assert found == {}
