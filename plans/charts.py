@@ -557,12 +557,13 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
         shown = _truncate(row.heat_label, 32)
         label = _el("text", _join([shown, _el("title", row.name) if shown != row.name else ""]),
                     x=label_w - 8, y=cell_h // 2 + 4, text_anchor="end")
-        rects, shares, counts = [], [], []
+        squares: dict[str, list[str]] = {}  # fill -> the cells of that colour, one path each
+        shares, counts = [], []
         for j, cell in enumerate(row.cells):
             cx = label_w + cell_w * j + cell_w / 2
             fill, ink = heat_step(cell.share)
-            rects.append(_el("rect", x=label_w + cell_w * j + 1, y=1, width=cell_w - 2,
-                             height=cell_h - 2, fill=fill))
+            squares.setdefault(fill, []).append(
+                f"M{label_w + cell_w * j + 1} 1h{cell_w - 2}v{cell_h - 2}h-{cell_w - 2}z")
             if cell.due:
                 ink = None if ink == INK else ink
                 shares.append(_el("text", _percent_text(cell.share, cell.overdue), x=_f(cx),
@@ -574,7 +575,9 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
                                   font_size=12))
         parts.append(_el(
             "g",
-            _join([label, _el("g", _join(rects), stroke=LINE, class_="heat"),
+            _join([label,
+                   _el("g", _join(_el("path", fill=fill, d="".join(d))
+                                  for fill, d in squares.items()), stroke=LINE, class_="heat"),
                    _el("g", _join(shares), font_weight="bold", text_anchor="middle"),
                    _el("g", _join(counts), font_size=9, text_anchor="middle")]),
             transform=f"translate(0 {top + cell_h * i})",

@@ -205,8 +205,12 @@ def test_heatmap_cells_carry_their_numbers_and_colours(heat, plan_2024, leader):
     root = parse(svg)
     words = texts(root)
     assert {"50%", "1/2", "100%", "1/1"} <= set(words)
-    fills = {rect.get("fill") for rect in root.iter(f"{SVG}rect")}
+    # The cells: a square per (unit, area), those of one colour in one path.
+    cells = list(root.iter(f"{SVG}path"))
+    fills = {path.get("fill") for path in cells}
     assert charts.heat_step(50)[0] in fills and charts.heat_step(100)[0] in fills
+    squares = sum(path.get("d").count("M") for path in cells)
+    assert squares == len(heatmap.rows) * len(heatmap.areas)
     assert "Share overdue:" in words  # the legend
     assert "Highest share overdue" in desc(root)
 
