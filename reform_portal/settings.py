@@ -122,6 +122,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "reform_portal.views.locked_out"  # that page, with Retry-After
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # The address paired with the username. django-ipware is not installed, so axes would fall back

@@ -70,6 +70,7 @@ def test_the_fifth_failure_locks_the_pair(staff_a):
     assert not logged_in(client)
     html = response.content.decode()
     assert 'name="password"' not in html  # the lockout page, not the form again
+    assert response["Retry-After"] == str(15 * 60)  # when to come back, for scripts too
 
 
 def test_the_same_username_from_another_address_still_logs_in(staff_a):
