@@ -6,8 +6,9 @@ Two halves:
 - drawing: pure functions from that data to markup (completion_svg, area_bars_svg,
   heatmap_svg, and *_figure() which add a caption and the data table).
 
-Markup is built with format_html only, so every text that came from users (unit and area names)
-is escaped, and the SVG is well-formed XML. No style="..." attribute (the CSP forbids inline
+Markup is built by format_html and by _el()/_join(), which escape every value and text the
+same way, so every text that came from users (unit and area names) is escaped, and the SVG is
+well-formed XML. No style="..." attribute (the CSP forbids inline
 styles): colours are presentation attributes (fill="#...") plus class names for the stylesheet.
 Each chart is role="img" with a <title> and a <desc> (a text summary) and comes with the numbers
 as a table: the text alternative, and the numbers are also written on the chart so that it reads
@@ -24,7 +25,7 @@ from django.db.models import Count, DateField, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -201,7 +202,7 @@ def _by_month(assignments: QuerySet, field: str) -> dict[datetime.date | None, i
 
 def _join(parts: Iterable) -> SafeString:
     """Concatenate markup: SafeStrings pass as they are, anything else is escaped."""
-    return format_html_join("", "{}", ((part,) for part in parts))
+    return mark_safe("".join(conditional_escape(part) for part in parts))
 
 
 def _f(x: float) -> str:
@@ -219,15 +220,17 @@ def _truncate(text: str, length: int) -> str:
 
 def _el(tag: str, content=None, **attrs) -> SafeString:
     """An element; attribute names from keywords (font_size -> font-size, class_ -> class),
-    None or "" values left out, every value and the content escaped."""
-    attributes = format_html_join(
-        "", ' {}="{}"',
-        ((name.rstrip("_").replace("_", "-"), value) for name, value in attrs.items()
-         if value is not None and value != ""),
+    None or "" values left out, every value and the content escaped.
+
+    Plain string building (a chart has thousands of elements): format_html() costs several
+    times as much for the same escaping."""
+    attributes = "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{conditional_escape(value)}"'
+        for name, value in attrs.items() if value is not None and value != ""
     )
     if content is None:
-        return format_html("<{}{}/>", tag, attributes)
-    return format_html("<{}{}>{}</{}>", tag, attributes, content, tag)
+        return mark_safe(f"<{tag}{attributes}/>")
+    return mark_safe(f"<{tag}{attributes}>{conditional_escape(content)}</{tag}>")
 
 
 def _svg(*, prefix: str, width: int, height: int, title: str, desc: str, body: SafeString,

@@ -198,12 +198,16 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(session: Session, method: str, path: str, body_of, *, expect: int, warmup: int,
             serial: int, requests: int, concurrency: int, time_limit: float,
-            server_pids: tuple[int | None, int | None] = (None, None)) -> dict:
+            server_pids: tuple[int | None, int | None] = (None, None), before=None) -> dict:
+    """`before`, if given, runs before each request, untimed (a write, so the page's cached
+    content is stale and the request measures the recomputation)."""
     errors: list[str] = []
     sizes: list[int] = []
 
     def one(conn) -> float | None:
         body = body_of() if body_of else None
+        if before is not None:
+            before()
         start = time.perf_counter()
         try:
             status, content, _ = session.request(method, path, body, conn=conn)
@@ -260,11 +264,12 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
         t.join()
     wall = time.perf_counter() - started
     ms = [1000 * t for t in times]
+    cpu_known = serial_times and before is None  # with a write before each, CPU is both's
     return {
         "serial_n": len(serial_times),
         "serial_p50_ms": round(1000 * statistics.median(serial_times), 1) if serial_times else None,
-        "app_cpu_ms": round(1000 * app_cpu / len(serial_times), 1) if serial_times else None,
-        "db_cpu_ms": round(1000 * db_cpu / len(serial_times), 1) if serial_times else None,
+        "app_cpu_ms": round(1000 * app_cpu / len(serial_times), 1) if cpu_known else None,
+        "db_cpu_ms": round(1000 * db_cpu / len(serial_times), 1) if cpu_known else None,
         "n": len(times),
         "p50_ms": round(percentile(ms, 50), 1) if ms else None,
         "p95_ms": round(percentile(ms, 95), 1) if ms else None,
@@ -401,6 +406,10 @@ def main() -> None:
              staff),
             ("task list (leader)", leader_s, "GET", reverse("solutions:task-list") + q, None,
              200, leader),
+            ("ranking (leader)", leader_s, "GET", reverse("units:unit-ranking") + q, None, 200,
+             leader),
+            ("heatmap (leader)", leader_s, "GET", reverse("units:unit-heatmap") + q, None, 200,
+             leader),
             ("assignment (staff)", staff_s, "GET",
              reverse("solutions:assignment-detail", args=[to_view.pk]), None, 200, staff),
         ]
@@ -414,6 +423,17 @@ def main() -> None:
         pages.append(("progress POST (staff)", staff_s, "POST",
                       reverse("solutions:assignment-detail", args=[to_post.pk]), progress_body,
                       302, staff))
+
+        def report_first() -> None:
+            """A staff report before the request: the data version moves, nothing is cached."""
+            status, _, _ = staff_s.request(
+                "POST", reverse("solutions:assignment-detail", args=[to_post.pk]),
+                progress_body())
+            if status != 302:
+                raise RuntimeError(f"progress POST before a cache miss: HTTP {status}")
+
+        misses = {"dashboard (leader)": "dashboard, after a report (leader)",
+                  "task list (leader)": "task list, after a report (leader)"}
         notes = []
         try:
             period_list = reverse("plans:period-list", args=[plan.pk])
@@ -429,6 +449,11 @@ def main() -> None:
         except NoReverseMatch:
             notes.append("period report: no URL plans:period-report yet; skipped")
 
+        # The first request after a write recomputes: measured apart (the rows above are the
+        # cached content every later request gets until the next write).
+        for name, session, method, path, body_of, expect, user in list(pages):
+            if name in misses:
+                pages.append((misses[name], session, method, path, body_of, expect, user))
         results = []
         for name, session, method, path, body_of, expect, user in pages:
             print(f"measuring {name} {method} {path} ...", flush=True)
@@ -436,9 +461,11 @@ def main() -> None:
             row |= measure(session, method, path, body_of, expect=expect, warmup=args.warmup,
                            serial=args.serial, requests=args.requests,
                            concurrency=args.concurrency, time_limit=args.time_limit,
-                           server_pids=(gunicorn.pid, postmaster_pid()))
+                           server_pids=(gunicorn.pid, postmaster_pid()),
+                           before=report_first if name in misses.values() else None)
             row["queries"] = count_queries(Client, CaptureQueriesContext, connection, user,
-                                           method, path, body_of)
+                                           method, path, body_of,
+                                           uncached=name in misses.values())
             results.append(row)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
@@ -479,7 +506,8 @@ def plan_units(plan) -> int:
     return Assignment.objects.filter(task__plan=plan).values("unit").distinct().count()
 
 
-def count_queries(Client, CaptureQueriesContext, connection, user, method, path, body_of):
+def count_queries(Client, CaptureQueriesContext, connection, user, method, path, body_of,
+                  uncached=False):
     if user is None:
         client = Client()
     else:
@@ -494,6 +522,10 @@ def count_queries(Client, CaptureQueriesContext, connection, user, method, path,
     if body_of:
         data = body_of()
         data.pop("csrfmiddlewaretoken", None)
+    if uncached:
+        from django.core.cache import cache
+
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         call(path, data) if data else call(path)
     return len(queries)
@@ -505,7 +537,7 @@ def print_table(report: dict) -> None:
           f"plan; {m['nproc']} × {m['cpu']}; load {m['loadavg_start']} -> {m['loadavg_end']}; "
           f"gunicorn {report['settings']['workers']} workers, concurrency "
           f"{report['settings']['concurrency']}")
-    header = (f"{'page':<28} {'cpu/req':>8} {'serial p50':>10} {'p50':>8} {'p95':>8} "
+    header = (f"{'page':<36} {'cpu/req':>8} {'serial p50':>10} {'p50':>8} {'p95':>8} "
               f"{'rps':>7} {'n':>5} {'err':>4} {'queries':>7} {'KB':>6}")
     print(header)
     print("-" * len(header))
@@ -515,7 +547,7 @@ def print_table(report: dict) -> None:
         kb = "-" if r["bytes"] is None else f"{r['bytes'] / 1024:.1f}"
         cpu = (None if r["app_cpu_ms"] is None
                else (r["app_cpu_ms"] or 0) + (r["db_cpu_ms"] or 0))
-        print(f"{r['page']:<28} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {f(r['p50_ms']):>8} "
+        print(f"{r['page']:<36} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {f(r['p50_ms']):>8} "
               f"{f(r['p95_ms']):>8} {f(r['rps']):>7} {r['n']:>5} {r['errors']:>4} "
               f"{r['queries']:>7} {kb:>6}" + ("  (time limit)" if r["truncated_by_time"] else ""))
     print("times in ms; cpu/req = gunicorn + PostgreSQL CPU per request in the serial pass "

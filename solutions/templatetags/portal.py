@@ -1,24 +1,59 @@
 """Small template helpers shared by the portal's pages."""
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from solutions.models import Timeliness
 
 register = template.Library()
 
 
+@functools.cache
+def _assignment_list_path(script_prefix: str) -> str:
+    return reverse("solutions:assignment-list")
+
+
 @register.simple_tag
 def assignments_url(plan, filters=None, status="", flag=""):
-    """The assignment list behind a dashboard figure: the plan, a row's filter, a class or flag."""
+    """The assignment list behind a dashboard figure: the plan, a row's filter, a class or flag.
+
+    A figures table links every count (hundreds of links a page): the list's path is
+    reversed once per script prefix."""
     params = {"plan": plan.pk, **(filters or {})}
     if status:
         params["status"] = status
     if flag:
         params["flag"] = flag
-    return f"{reverse('solutions:assignment-list')}?{urlencode(params)}"
+    return f"{_assignment_list_path(get_script_prefix())}?{urlencode(params)}"
+
+
+@register.simple_tag
+def stacked_bar(figures):
+    """A Figures row as a stacked bar in SVG, its counts in words for screen readers.
+
+    No inline style and no script (the CSP allows neither); the colours come from the classes.
+    Coordinates are never localised (Vietnamese writes 1,5)."""
+    label = gettext(
+        "%(on_time)s done on time, %(late)s done late, %(in_progress)s in progress, "
+        "%(overdue)s overdue"
+    ) % {"on_time": figures.on_time, "late": figures.late,
+         "in_progress": figures.in_progress, "overdue": figures.overdue}
+    segments = "".join(
+        f'<rect class="seg seg--{cls}" x="{offset!r}" y="0" width="{share!r}" height="10"></rect>'
+        for cls, count, share, offset in figures.segments if count
+    )
+    return format_html(
+        '<svg class="stackbar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
+        'aria-label="{}"><rect class="seg seg--empty" x="0" y="0" width="100" height="10">'
+        "</rect>{}</svg>",
+        label, mark_safe(segments),
+    )
 
 
 @register.inclusion_tag("includes/_status.html")
