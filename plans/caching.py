@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -152,3 +154,15 @@ def _compact(value):
     if "<pre" in value or "<textarea" in value:
         return value
     return mark_safe(_INDENT.sub("\n", value))
+
+
+def render_cached(request, template: str, context_of: Callable, parts=("body",)):
+    """Render `template`, whose partials `parts` hold the page's own content: those are
+    rendered with context_of(request) only when the cache (cached_part) has not got them, and
+    the page around them (base.html: the person's name, CSRF tokens, the CSP nonce) every time.
+    The template shows them as {{ page.body }} (and {{ page.title }}, ...)."""
+    def render_parts() -> dict:
+        context = context_of(request)
+        return {name: render_to_string(f"{template}#{name}", context, request) for name in parts}
+
+    return render(request, template, {"page": cached_part(request, render_parts)})

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,11 +42,7 @@ def get_period(plan: Plan, raw: str) -> ReportingPeriod | None:
 
 @require_safe
 def dashboard(request):
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("plans/dashboard.html#body", _dashboard_context(request), request),
-    )
-    return render(request, "plans/dashboard.html", {"body": body})
+    return caching.render_cached(request, "plans/dashboard.html", _dashboard_context)
 
 
 def _dashboard_context(request) -> dict:
@@ -122,13 +117,10 @@ def _report_data(period: ReportingPeriod, user) -> dict:
 
 @require_safe
 def period_report(request, pk):
-    def render_page() -> dict:
-        context = _period_report_context(request, pk)
-        return {name: render_to_string(f"plans/period_report.html#{name}", context, request)
-                for name in ("title", "body")}
-
-    page = caching.cached_part(request, render_page)
-    return render(request, "plans/period_report.html", {"page": page})
+    return caching.render_cached(
+        request, "plans/period_report.html", lambda r: _period_report_context(r, pk),
+        parts=("title", "body"),
+    )
 
 
 def _period_report_context(request, pk) -> dict:

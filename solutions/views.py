@@ -5,7 +5,6 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.functions import Length
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -30,12 +29,7 @@ def _page(request, queryset, size=PAGE_SIZE):
 @require_safe
 def my_assignments(request):
     """The person's own units' assignments in the plan, overdue and due soon first."""
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("solutions/my_assignments.html#body",
-                                 _my_assignments_context(request), request),
-    )
-    return render(request, "solutions/my_assignments.html", {"body": body})
+    return caching.render_cached(request, "solutions/my_assignments.html", _my_assignments_context)
 
 
 def _my_assignments_context(request) -> dict:
@@ -104,12 +98,7 @@ def _list_context(request, filterset_class, queryset):
 
 @require_safe
 def assignment_list(request):
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("solutions/assignment_list.html#body",
-                                 _assignment_list_context(request), request),
-    )
-    return render(request, "solutions/assignment_list.html", {"body": body})
+    return caching.render_cached(request, "solutions/assignment_list.html", _assignment_list_context)
 
 
 def _assignment_list_context(request) -> dict:
@@ -124,12 +113,7 @@ def _assignment_list_context(request) -> dict:
 
 @require_safe
 def task_list(request):
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("solutions/task_list.html#body", _task_list_context(request),
-                                 request),
-    )
-    return render(request, "solutions/task_list.html", {"body": body})
+    return caching.render_cached(request, "solutions/task_list.html", _task_list_context)
 
 
 def _task_list_context(request) -> dict:

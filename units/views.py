@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -33,12 +32,7 @@ PAGE_SIZE = 50  # rows of the unit list, and of each group of the ranking
 @require_safe
 def unit_list(request):
     """Every unit the person may see with its figures in the plan, worst first."""
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("units/unit_list.html#body", _unit_list_context(request),
-                                 request),
-    )
-    return render(request, "units/unit_list.html", {"body": body})
+    return caching.render_cached(request, "units/unit_list.html", _unit_list_context)
 
 
 def _unit_list_context(request) -> dict:
@@ -58,12 +52,7 @@ def _with_page(request, group: scorecards.RankingGroup) -> scorecards.RankingGro
 @require_safe
 def unit_ranking(request):
     """Scorecards of the units the person may see, departments and localities apart, best first."""
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("units/unit_ranking.html#body", _ranking_context(request),
-                                 request),
-    )
-    return render(request, "units/unit_ranking.html", {"body": body})
+    return caching.render_cached(request, "units/unit_ranking.html", _ranking_context)
 
 
 def _ranking_context(request) -> dict:
@@ -84,12 +73,7 @@ def _ranking_context(request) -> dict:
 @require_safe
 def unit_heatmap(request):
     """Units x reform areas, coloured by share overdue: one heatmap per group of units."""
-    body = caching.cached_part(
-        request,
-        lambda: render_to_string("units/unit_heatmap.html#body", _heatmap_context(request),
-                                 request),
-    )
-    return render(request, "units/unit_heatmap.html", {"body": body})
+    return caching.render_cached(request, "units/unit_heatmap.html", _heatmap_context)
 
 
 def _heatmap_context(request) -> dict:
