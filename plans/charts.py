@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, QuerySet
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -149,17 +149,14 @@ class CompletionSeries:
 
 def completion_series(assignments: QuerySet, plan: Plan,
                       on: datetime.date | None = None) -> CompletionSeries:
-    """Planned vs done by month over the plan's months: two aggregate queries.
+    """Planned vs done by month over the plan's months: one aggregate query.
 
     `assignments` comes from with_timeliness() (its effective due date: the extended one, an
     ongoing task's plan end). Planned = cumulative count due by each month's end; done =
     cumulative count completed (verified) by each month's end, up to `on` (today by default).
     """
     on = on or timezone.localdate()
-    planned_by_month = _by_month(assignments, "effective_due_date")
-    done_by_month = _by_month(
-        assignments.filter(completed_on__isnull=False, completed_on__lte=on), "completed_on"
-    )
+    planned_by_month, done_by_month = _by_month(assignments, on)
     first, last = _month(plan.start_date), _month(plan.end_date)
     data_months = [m for m in (*planned_by_month, *done_by_month) if m is not None]
     if data_months:
@@ -187,14 +184,26 @@ def completion_series(assignments: QuerySet, plan: Plan,
     return series
 
 
-def _by_month(assignments: QuerySet, field: str) -> dict[datetime.date | None, int]:
+def _by_month(assignments: QuerySet, on: datetime.date) -> tuple[dict, dict]:
+    """Counts by month due, and by month completed (by `on`): one scan, grouped by both."""
+    done = Q(completed_on__isnull=False, completed_on__lte=on)
     rows = (
-        assignments.annotate(chart_month=TruncMonth(field, output_field=DateField()))
-        .values("chart_month")
+        assignments.annotate(
+            due_month=TruncMonth("effective_due_date", output_field=DateField()),
+            done_month=TruncMonth(Case(When(done, then=F("completed_on"))),
+                                  output_field=DateField()),
+        )
+        .values("due_month", "done_month")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return {row["chart_month"]: row["n"] for row in rows}
+    planned: dict[datetime.date | None, int] = {}
+    completed: dict[datetime.date | None, int] = {}
+    for row in rows:
+        planned[row["due_month"]] = planned.get(row["due_month"], 0) + row["n"]
+        if row["done_month"] is not None:
+            completed[row["done_month"]] = completed.get(row["done_month"], 0) + row["n"]
+    return planned, completed
 
 
 # --- Drawing helpers ----------------------------------------------------------------------------

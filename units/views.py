@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from plans import caching
-from plans.dashboard import plan_assignments, units_worst_first
+from plans.dashboard import plan_assignments, sorted_unit_rows, unit_figures
 from plans.models import Plan
 from plans.views import get_plan
 from units import scorecards
@@ -37,8 +37,9 @@ def unit_list(request):
 
 def _unit_list_context(request) -> dict:
     plan = get_plan(request)
-    figures = units_worst_first(plan_assignments(request.user, plan)) if plan else []
-    page = Paginator(figures, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = sorted_unit_rows(plan_assignments(request.user, plan)) if plan else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = unit_figures(page.object_list)  # Figures of this page's rows only
     return {"plan": plan, "page": page}
 
 

@@ -7,7 +7,7 @@
     {% heatmap heatmap plan %}                    the same from a Heatmap already computed
 
 Each takes an optional on=<date> (the as-of date; today by default) and reads only what `user`
-may see. Queries per tag: two (completion), two (areas: the areas once per plan object, and one
+may see. Queries per tag: one (completion), two (areas: the areas once per plan object, and one
 aggregate; none with rows=), two (heatmap: the same areas, one aggregate) - whatever the data size.
 """
 
