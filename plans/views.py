@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import caching
+from plans import caching, exports, reports
 from plans import dashboard as figures
-from plans import exports, reports
 from plans.models import Plan, ReportingPeriod
 from plans.services import close_period, ensure_periods
 from plans.targets import indicator_summary

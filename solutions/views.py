@@ -98,7 +98,8 @@ def _list_context(request, filterset_class, queryset):
 
 @require_safe
 def assignment_list(request):
-    return caching.render_cached(request, "solutions/assignment_list.html", _assignment_list_context)
+    return caching.render_cached(request, "solutions/assignment_list.html",
+                                 _assignment_list_context)
 
 
 def _assignment_list_context(request) -> dict:

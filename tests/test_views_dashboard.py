@@ -30,7 +30,6 @@ from tests.factories import (
     UserFactory,
 )
 
-
 CLASSES = [c.value for c in Timeliness]
 FLAGS = ["due_soon", "stale", "awaiting", "extended"]
 
