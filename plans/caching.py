@@ -10,15 +10,17 @@ whatever cache holds the values (LocMemCache per process by default, or whatever
 The pages use render_cached(); README "Exact caching" says what it costs and saves.
 """
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -129,9 +131,9 @@ def cached_figures(user, plan, on, name: str, compute: Callable):
     return _get_or_compute(_key("figures", parts), compute)
 
 
-def cached_part(request, render: Callable):
+def cached_part(request, render: Callable, vary: tuple = ()):
     """What render() returns (rendered HTML, or a dict of such), computed once per (path and
-    query string, who is looking, language, today, data version).
+    query string, who is looking, language, today, data version, and `vary`).
 
     render() must depend on nothing else of the request. A part never holds a CSRF token or a
     CSP nonce: those change with every response and stay in the page around it.
@@ -140,7 +142,7 @@ def cached_part(request, render: Callable):
     if version is None:
         return _compact(render())
     key = _key("part", (request.path, sorted(request.GET.lists()), scope(request.user),
-                        get_language(), timezone.localdate(), version))
+                        get_language(), timezone.localdate(), version, vary))
     return _get_or_compute(key, lambda: _compact(render()))
 
 
@@ -157,13 +159,34 @@ def _compact(value):
     return mark_safe(_INDENT.sub("\n", value))
 
 
-def render_cached(request, template: str, context_of: Callable, parts=("body",)):
-    """Render `template`, whose partials `parts` hold the page's own content: those are
-    rendered with context_of(request) only when the cache (cached_part) has not got them, and
-    the page around them (base.html: the person's name, CSRF tokens, the CSP nonce) every time.
-    The template shows them as {{ page.body }} (and {{ page.title }}, ...)."""
-    def render_parts() -> dict:
-        context = context_of(request)
-        return {name: render_to_string(f"{template}#{name}", context, request) for name in parts}
+# The holes of a cached page, filled for each response: the top bar's tools (CSRF tokens, the
+# page's own address, the person's name) and the messages. Markers derive from SECRET_KEY: the
+# same in every process sharing a cache, and no text in a page can pose as one.
+HOLES = {
+    "tools": "includes/_topbar_tools.html",
+    "messages": "includes/_messages.html",
+}
 
-    return render(request, template, {"page": cached_part(request, render_parts)})
+
+@functools.cache
+def _marker(name: str) -> str:
+    digest = salted_hmac("plans.caching.hole", name, algorithm="sha256").hexdigest()[:20]
+    return mark_safe(f"<!--{name}:{digest}-->")
+
+
+def render_cached(request, template: str, context_of: Callable, parts=("body",)):
+    """Render `template`, a page whose content (its partials `parts`, shown as {{ page.body }},
+    {{ page.title }}...) is computed by context_of(request): the whole page is cached
+    (cached_part) with holes that each response fills (HOLES): on a hit, no template of the
+    page runs but those two small ones."""
+    def render_page() -> str:
+        context = context_of(request)
+        page = {name: render_to_string(f"{template}#{name}", context, request) for name in parts}
+        shell = {name: _marker(name) for name in HOLES}
+        return render_to_string(template, {"page": page, "shell": shell}, request)
+
+    # The administration link of the top bar shows to staff only.
+    html = cached_part(request, render_page, vary=(request.user.is_staff,))
+    for name, hole in HOLES.items():
+        html = html.replace(_marker(name), render_to_string(hole, request=request), 1)
+    return HttpResponse(html)

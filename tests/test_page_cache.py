@@ -7,6 +7,7 @@ that nobody is served another scope's or language's content, and count a hit's q
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -212,3 +213,40 @@ def test_the_version_function_reads_the_tables_the_code_names(scene, staff_a, as
     assert caching._read(caching.PAGE_VERSION_SQL) == caching.data_version()
     assert caching.data_version().count(".") == (
         len(caching.VERSION_SOURCES) + len(caching.EDITED_TABLES) - 1)
+
+
+def test_a_shared_cached_page_carries_each_persons_own_name_and_token(as_leader, scene):
+    """Two leaders share the cached dashboard; the top bar is filled for each response."""
+    from django.test import Client
+
+    from tests.conftest import _user
+    from units.access import LEADERS_GROUP
+
+    address = url(scene, "dashboard")
+    html(as_leader, address)
+    other = _user("leader2", groups=[LEADERS_GROUP], first_name="Minh", last_name="Trần Văn")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(other)
+    response = client.get(address)
+    assert "plan" not in response.context  # the first leader's cached page ...
+    page = response.content.decode()
+    assert "Trần Văn Minh" in page and "<!--tools" not in page and "<!--messages" not in page
+    # ... with this person's CSRF token, which their next POST passes with.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    switched = client.post(reverse("set_language"),
+                           {"language": "en", "next": address, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302
+
+
+def test_messages_show_on_a_cached_page(as_coordinator, scene):
+    """Closing a period too early says why on the period report, itself a cached page."""
+    address = url(scene, "period-report")
+    html(as_coordinator, address)
+    assert is_cached(as_coordinator, address)
+    response = as_coordinator.post(reverse("plans:period-close", args=[scene["year"].pk]),
+                                   {"confirm": "on"}, follow=True)
+    assert "plan" not in response.context  # the cached report ...
+    page = response.content.decode()
+    assert page.count("message--error") == 1  # ... with this response's message
+    assert scene["year"].end_date.strftime("%d/%m/%Y") in page.split("message--error")[1][:300]
+    assert "message--error" not in html(as_coordinator, address)  # shown once
