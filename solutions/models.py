@@ -103,7 +103,8 @@ class Task(models.Model):
         return reverse("solutions:task-detail", args=[self.pk])
 
     # A task's progress is the average of its lead assignments; it is done when all of them are.
-    # Both read self.assignments.all(), so prefetch the assignments for a list of tasks.
+    # Both read self.assignments.all(), prefetched (the task page). A list of tasks reads them
+    # from AssignmentQuerySet.summaries_by_task() instead.
     def lead_assignments(self) -> list["Assignment"]:
         return [a for a in self.assignments.all() if a.role == Assignment.Role.LEAD]
 
@@ -116,13 +117,6 @@ class Task(models.Model):
     def is_done(self) -> bool:
         leads = self.lead_assignments()
         return bool(leads) and all(a.completed_on is not None for a in leads)
-
-    def timeliness_counts(self) -> dict[str, int]:
-        """Counts by class of the prefetched assignments (annotated by with_timeliness())."""
-        counts = {cls.value: 0 for cls in Timeliness}
-        for a in self.assignments.all():
-            counts[a.timeliness] += 1
-        return counts
 
     def clean(self):
         errors = {}

@@ -225,9 +225,10 @@ def test_heat_steps_go_from_pale_to_deep_red():
 
 def test_heatmap_tag(heat, plan_2024, leader, django_assert_max_num_queries):
     can_read_all(leader)
-    template = Template('{% load charts %}{% unit_area_heatmap plan user "localities" on=on %}')
+    template = Template("{% load charts %}{% heatmap heatmap plan %}")
     with django_assert_max_num_queries(2):  # the areas, one aggregate
-        html = template.render(Context({"plan": plan_2024, "user": leader, "on": ON}))
+        heatmap = scorecards.area_heatmap(leader, plan_2024, "localities", ON)
+        html = template.render(Context({"plan": plan_2024, "heatmap": heatmap}))
     assert f'id="heatmap-{plan_2024.pk}-localities-title"' in html
     assert_well_formed_figure(html)
 

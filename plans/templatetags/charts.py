@@ -3,12 +3,12 @@
     {% completion_chart plan user %}              planned vs done by month, today marked
     {% area_bars plan user %}                     a stacked bar per reform area
     {% area_bars plan user rows=by_area %}        the same from Figures already computed
-    {% unit_area_heatmap plan user "localities" %}  units x areas, coloured by share overdue
-    {% heatmap heatmap plan %}                    the same from a Heatmap already computed
+    {% heatmap heatmap plan %}                    units x areas, coloured by share overdue, from
+                                                  units.scorecards.area_heatmap()
 
-Each takes an optional on=<date> (the as-of date; today by default) and reads only what `user`
-may see. Queries per tag: one (completion), two (areas: the areas once per plan object, and one
-aggregate; none with rows=), two (heatmap: the same areas, one aggregate) - whatever the data size.
+The first two take an optional on=<date> (the as-of date; today by default) and read only what
+`user` may see. Queries per tag: one (completion), two (areas: the areas once per plan object,
+and one aggregate; none with rows=), none (heatmap) - whatever the data size.
 """
 
 from django import template
@@ -16,7 +16,6 @@ from django import template
 from plans import charts
 from plans.caching import cached_figures
 from plans.dashboard import plan_assignments
-from units import scorecards
 
 register = template.Library()
 
@@ -45,12 +44,3 @@ def area_bars(plan, user, rows=None, on=None):
 def heatmap(heatmap, plan):
     """A heatmap already computed (units.scorecards.area_heatmap) of the plan."""
     return charts.heatmap_figure(heatmap, prefix=f"heatmap-{plan.pk}-{heatmap.group}")
-
-
-@register.simple_tag
-def unit_area_heatmap(plan, user, kind, on=None):
-    """kind: a group of units ("provincial", "localities", "other") or one Unit.Kind value."""
-    if plan is None:
-        return ""
-    heatmap = scorecards.area_heatmap(user, plan, kind, on)
-    return charts.heatmap_figure(heatmap, prefix=f"heatmap-{plan.pk}-{kind}")
