@@ -58,6 +58,12 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["title", "document_number"]
     inlines = [ReformAreaInline, ReportingPeriodInline]
 
+    def has_delete_permission(self, request, obj=None):
+        # Its closed periods' frozen reports are records (refused by the database too).
+        if obj is not None and obj.periods.filter(closed_at__isnull=False).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # After the inlines, so periods the admin entered by hand are kept as entered.
@@ -94,6 +100,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def has_delete_permission(self, request, obj=None):
+        # A closed period is refused by the database too (migration plans/0004).
         if obj is not None and obj.is_closed:
             return False
         return super().has_delete_permission(request, obj)

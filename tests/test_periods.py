@@ -15,7 +15,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -352,6 +352,51 @@ def test_closing_freezes_the_report_while_an_open_period_moves_on(
     today = timezone.localdate().strftime("%d/%m/%Y")
     assert today in html and person(coordinator) in html
     assert reverse("plans:period-close", args=[q1.pk]) not in html
+
+
+# --- The database keeps a closed period frozen (migration plans/0004) -----------------------------
+
+
+def test_the_database_refuses_to_change_or_delete_a_closed_period(world, coordinator):
+    q1 = world["q1"]
+    close_period(period=q1, user=coordinator)
+    before = list(ReportingPeriod.objects.filter(pk=q1.pk).values())
+    with pytest.raises(IntegrityError, match="closed reporting period is frozen: UPDATE"), \
+            transaction.atomic():
+        ReportingPeriod.objects.filter(pk=q1.pk).update(end_date=q1.end_date + days(30))
+    with pytest.raises(IntegrityError, match="refused"), transaction.atomic():
+        ReportingPeriod.objects.filter(pk=q1.pk).delete()
+    with pytest.raises(IntegrityError, match="closed reporting period is frozen: DELETE"), \
+            transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM plans_reportingperiod WHERE id = %s", [q1.pk])
+    assert list(ReportingPeriod.objects.filter(pk=q1.pk).values()) == before
+    q1.refresh_from_db()
+    q1.save()  # saved unchanged (the admin's Save button): allowed
+
+
+def test_the_database_refuses_to_rewrite_a_frozen_report(world, coordinator):
+    snapshot = close_period(period=world["q1"], user=coordinator)
+    with pytest.raises(IntegrityError, match="append-only: UPDATE refused"), \
+            transaction.atomic():
+        PeriodSnapshot.objects.filter(pk=snapshot.pk).update(data={})
+    with pytest.raises(IntegrityError, match="append-only: DELETE refused"), \
+            transaction.atomic():
+        PeriodSnapshot.objects.filter(pk=snapshot.pk).delete()
+    assert PeriodSnapshot.objects.get(pk=snapshot.pk).data == snapshot.data
+
+
+def test_an_open_period_stays_editable(world):
+    h1 = world["h1"]
+    h1.report_due = h1.end_date + days(10)
+    h1.save()
+    assert ReportingPeriod.objects.get(pk=h1.pk).report_due == h1.end_date + days(10)
+
+
+def test_the_admin_offers_no_delete_of_a_plan_with_a_closed_period(world, coordinator,
+                                                                   as_admin, plan):
+    close_period(period=world["q1"], user=coordinator)
+    response = as_admin.get(reverse("admin:plans_plan_delete", args=[plan.pk]))
+    assert response.status_code == 403
 
 
 def test_closing_twice_is_refused(coordinator, as_coordinator, world):
