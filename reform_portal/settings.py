@@ -96,6 +96,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Seconds: an unreachable server fails the request (503) instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Parameters bound by the server, and a statement run twice on a connection kept prepared:
+    # the figures' queries are long, and planning them cost as much as running them. Behind a
+    # pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode),
+    # set DB_PREPARED_STATEMENTS=false.
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The dashboard's and period reports' figures are cached, exactly (plans/dashboard.py): per
 # process by default; CACHE_URL (e.g. a database or memcached cache) shares them across workers.
