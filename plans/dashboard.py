@@ -83,6 +83,8 @@ def _sum_by(rows: list[dict], key: str) -> dict:
 
 
 def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
+    from plans import charts  # charts draws Figures: imported here, not in a cycle
+
     base = plan_assignments(user, plan, on)
     # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
     # and the solutions are sums of these few rows. A second scan groups by unit.
@@ -91,18 +93,22 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     )
     # The units worst first, with their names: thousands of rows at national scale, so the
     # sorted head and the count are what is kept.
-    unit_rows = sorted_unit_rows(base)
-    overdue_ids = list(
+    unit_rows = sorted_unit_rows(user, base)
+    overdue = list(
         base.filter(is_overdue=True)
-        .order_by("effective_due_date", "task__code", "pk")
-        .values_list("pk", flat=True)[:10]
+        .select_related("task", "unit")
+        .order_by("effective_due_date", "task__code", "pk")[:OVERDUE_SHOWN]
     )
-    return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue_ids
+    completion = charts.completion_series(base, plan, on)
+    return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue, completion
+
+
+OVERDUE_SHOWN = 10
 
 
 def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:
     on = on or timezone.localdate()
-    rows, by_unit, unit_count, overdue_ids = cached_figures(
+    rows, by_unit, unit_count, overdue, completion = cached_figures(
         user, plan, on, f"dashboard:{unit_limit}", lambda: _aggregates(user, plan, on, unit_limit)
     )
     totals = Figures.from_row({k: sum(r[k] for r in rows) for k in KEYS})
@@ -118,12 +124,6 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         )
         for s in Solution.objects.filter(plan=plan)
     ]
-    overdue = list(
-        Assignment.objects.filter(pk__in=overdue_ids)
-        .with_timeliness(on)
-        .select_related("task", "unit")
-        .order_by("effective_due_date", "task__code", "pk")
-    ) if overdue_ids else []
     for assignment in overdue:  # as of the dashboard's date, not today
         assignment.late_days = assignment.days_late(on)
     return {
@@ -133,18 +133,19 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         "by_unit": by_unit,
         "unit_count": unit_count,
         "overdue": overdue,
+        "completion": completion,
     }
 
 
-def sorted_unit_rows(base: QuerySet) -> list[dict]:
+def sorted_unit_rows(user, base: QuerySet) -> list[dict]:
     """The units' aggregate rows (with their names as "label"), worst first: most overdue, then
     stale, then due soon, then least done, then by name.
 
     Plain rows: a national plan has 3,000 units, of which a page shows a few; unit_figures()
-    makes Figures of those."""
+    makes Figures of those. The names are those of every unit the person may see: the rows
+    cover most of them, and a list of 3,000 ids costs five times as much to send."""
     rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
-    names = dict(Unit.objects.filter(pk__in=[row["unit"] for row in rows])
-                 .values_list("pk", "name"))
+    names = dict(Unit.objects.for_user(user).order_by().values_list("pk", "name"))
 
     def worst_first(row: dict) -> tuple:
         total = row["total"]

@@ -37,7 +37,8 @@ def unit_list(request):
 
 def _unit_list_context(request) -> dict:
     plan = get_plan(request)
-    rows = sorted_unit_rows(plan_assignments(request.user, plan)) if plan else []
+    rows = (sorted_unit_rows(request.user, plan_assignments(request.user, plan))
+            if plan else [])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = unit_figures(page.object_list)  # Figures of this page's rows only
     return {"plan": plan, "page": page}

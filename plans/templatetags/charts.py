@@ -1,13 +1,15 @@
 """Server-drawn SVG charts for templates: {% load charts %}.
 
     {% completion_chart plan user %}              planned vs done by month, today marked
+    {% completion_chart plan user series=s %}     the same from a series already computed
+                                                  (the dashboard's: plans.dashboard.dashboard)
     {% area_bars plan user %}                     a stacked bar per reform area
     {% area_bars plan user rows=by_area %}        the same from Figures already computed
     {% heatmap heatmap plan %}                    units x areas, coloured by share overdue, from
                                                   units.scorecards.area_heatmap()
 
 The first two take an optional on=<date> (the as-of date; today by default) and read only what
-`user` may see. Queries per tag: one (completion), two (areas: the areas once per plan object,
+`user` may see. Queries per tag: one (completion; none with series=), two (areas: the areas once per plan object,
 and one aggregate; none with rows=), none (heatmap) - whatever the data size.
 """
 
@@ -21,13 +23,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def completion_chart(plan, user, on=None):
+def completion_chart(plan, user, on=None, series=None):
     if plan is None:
         return ""
-    series = cached_figures(
-        user, plan, on, "completion",
-        lambda: charts.completion_series(plan_assignments(user, plan, on), plan, on),
-    )
+    if series is None:
+        series = cached_figures(
+            user, plan, on, "completion",
+            lambda: charts.completion_series(plan_assignments(user, plan, on), plan, on),
+        )
     return charts.completion_figure(series, prefix=f"completion-{plan.pk}")
 
 
