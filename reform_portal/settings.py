@@ -210,6 +210,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # The age above is an idle timeout: reform_portal.middleware.IdleSessionMiddleware renews it,
 # writing the session at most once every SESSION_RENEW_SECONDS.
 SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = "reform_portal.sessions"  # Django's database sessions, read more cheaply
 SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 # The language cookie carries no secret, but follows the session cookie's rules all the same.
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
