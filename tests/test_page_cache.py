@@ -74,6 +74,24 @@ def test_a_cached_page_costs_three_queries(as_leader, scene, page):
     assert len(queries) <= 3, [q["sql"][:120] for q in queries.captured_queries]
 
 
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cached_page_runs_prepared_statements(as_leader, scene, page):
+    """The hit's three statements are planned once per connection, not once per request
+    (settings: server-side binding, prepare_threshold; reform_portal.sessions, units.backends)."""
+    address = url(scene, page)
+    for _ in range(3):
+        html(as_leader, address)
+    prepared = prepared_statements()
+    for table in ("django_session", "auth_user_groups", "portal_data_version()"):
+        assert any(table in statement for statement in prepared), (table, prepared)
+
+
 @pytest.mark.parametrize("page", ["dashboard", "period-report", "task-list"])
 def test_a_progress_report_shows_on_the_next_request(as_leader, scene, page, staff_a,
                                                      assignment_a):
