@@ -94,11 +94,13 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     # The units worst first, with their names: thousands of rows at national scale, so the
     # sorted head and the count are what is kept.
     unit_rows = sorted_unit_rows(user, base)
-    overdue = list(
-        base.filter(is_overdue=True)
-        .select_related("task", "unit")
-        .order_by("effective_due_date", "task__code", "pk")[:OVERDUE_SHOWN]
+    # The first overdue ids, then their rows: joining the task and unit of every overdue
+    # assignment before keeping ten cost a third more at national scale.
+    order = ("effective_due_date", "task__code", "pk")
+    overdue_ids = list(
+        base.filter(is_overdue=True).order_by(*order).values_list("pk", flat=True)[:OVERDUE_SHOWN]
     )
+    overdue = list(base.filter(pk__in=overdue_ids).select_related("task", "unit").order_by(*order))
     completion = charts.completion_series(base, plan, on)
     return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue, completion
 
