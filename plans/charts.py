@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, When
+from django.db.models import Case, DateField, F, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 
 from plans.dashboard import CLASSES, Figures
 from plans.models import Plan, ReformArea
-from solutions.models import Timeliness, timeliness_aggregates
+from solutions.models import CountRows, Timeliness, timeliness_aggregates
 
 SVG_NS = "http://www.w3.org/2000/svg"
 INK, MUTED, LINE, WHITE = "#1c2430", "#5b6472", "#dfe3ea", "#ffffff"
@@ -205,7 +205,7 @@ def _by_month(assignments: QuerySet, on: datetime.date) -> tuple[dict, dict]:
             done_month=MonthOf(Case(When(done, then=F("completed_on")))),
         )
         .values("due_month", "done_month")
-        .annotate(n=Count("pk"))
+        .annotate(n=CountRows())
         .order_by()
     )
     planned: dict[datetime.date | None, int] = {}

@@ -236,8 +236,8 @@ class AssignmentQuerySet(models.QuerySet):
         rows = (
             self.with_timeliness(on).values("task").annotate(
                 **timeliness_aggregates(),
-                leads=Count("pk", filter=lead),
-                leads_done=Count("pk", filter=lead & Q(completed_on__isnull=False)),
+                leads=CountRows(filter=lead),
+                leads_done=CountRows(filter=lead & Q(completed_on__isnull=False)),
                 lead_percent=Sum("latest_percent", filter=lead),
             ).order_by()
         )
@@ -256,6 +256,7 @@ class AssignmentQuerySet(models.QuerySet):
 
 
 FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+TIMELINESS_KEYS = [*(cls.value for cls in Timeliness), *FLAGS]
 
 
 class TaskSummary:
@@ -283,14 +284,31 @@ class TaskSummary:
         return max(self.leads - len(self.lead_labels), 0)
 
 
+class CountRows(models.Aggregate):
+    """COUNT(*), with filter= the rows that pass it. Django's Count("*") refuses a filter (it
+    rewrites filters into CASE for databases without FILTER; PostgreSQL and SQLite have it),
+    and COUNT(id) tests every row's id for NULL: a seventh more per dashboard scan."""
+
+    function = "COUNT"
+    name = "CountRows"
+    template = "%(function)s(*)%(filter)s"
+    output_field = models.IntegerField()
+    empty_result_set_value = 0
+
+
 def timeliness_aggregates(prefix: str = "") -> dict:
-    """Count() expressions for the classes and flags, for aggregate() or values().annotate()."""
+    """Counts of the classes and flags, for aggregate() or values().annotate()."""
     p = prefix
-    return {
-        "total": Count(f"{p}pk", distinct=bool(p)),
+    if not p:  # over assignments themselves: every row counts
+        return {
+            "total": CountRows(),
+            **{name: CountRows(filter=Q(**{f"is_{name}": True})) for name in TIMELINESS_KEYS},
+        }
+    return {  # through a relation (a LEFT JOIN): an assignment is a non-null id
+        "total": Count(f"{p}pk", distinct=True),
         **{
             name: Count(f"{p}pk", filter=Q(**{f"{p}is_{name}": True}))
-            for name in [*(cls.value for cls in Timeliness), *FLAGS]
+            for name in TIMELINESS_KEYS
         },
     }
 

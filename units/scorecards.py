@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db.models import (
-    Case, Count, DateField, DurationField, F, Q, QuerySet, Sum, Value, When,
+    Case, DateField, DurationField, F, Q, QuerySet, Sum, Value, When,
 )
 from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.charts import plan_areas
 from plans.dashboard import Figures, plan_assignments
 from plans.models import Plan, ReformArea
-from solutions.models import Timeliness, timeliness_aggregates
+from solutions.models import CountRows, Timeliness, timeliness_aggregates
 from solutions.search import fold
 from units.models import Unit
 
@@ -97,9 +97,8 @@ def scorecard_aggregates(on: datetime.date) -> dict:
     as_of = Value(on, output_field=DateField())
     return {
         **timeliness_aggregates(),
-        "due": Count("pk", filter=_due(on)),
-        "open": Count(
-            "pk",
+        "due": CountRows(filter=_due(on)),
+        "open": CountRows(
             filter=Q(timeliness__in=[Timeliness.IN_PROGRESS, Timeliness.OVERDUE],
                      is_awaiting=False),
         ),
@@ -393,8 +392,8 @@ def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
         plan_assignments(user, plan, on)
         .filter(unit__kind__in=kinds)
         .values("unit", "unit__name", "unit__short_name", "task__area")
-        .annotate(assigned=Count("pk"), due=Count("pk", filter=_due(on)),
-                  overdue=Count("pk", filter=Q(timeliness=Timeliness.OVERDUE)))
+        .annotate(assigned=CountRows(), due=CountRows(filter=_due(on)),
+                  overdue=CountRows(filter=Q(timeliness=Timeliness.OVERDUE)))
         .order_by()
     )
     for cell in cells:
