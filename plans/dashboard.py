@@ -82,8 +82,11 @@ def _sum_by(rows: list[dict], key: str) -> dict:
     return sums
 
 
+OVERDUE_SHOWN = 10
+
+
 def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
-    from plans import charts  # charts draws Figures: imported here, not in a cycle
+    from plans import charts  # plans.charts imports this module (it draws Figures)
 
     base = plan_assignments(user, plan, on)
     # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
@@ -103,9 +106,6 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     overdue = list(base.filter(pk__in=overdue_ids).select_related("task", "unit").order_by(*order))
     completion = charts.completion_series(base, plan, on)
     return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue, completion
-
-
-OVERDUE_SHOWN = 10
 
 
 def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int = 15) -> dict:

@@ -9,8 +9,8 @@
                                                   units.scorecards.area_heatmap()
 
 The first two take an optional on=<date> (the as-of date; today by default) and read only what
-`user` may see. Queries per tag: one (completion; none with series=), two (areas: the areas once per plan object,
-and one aggregate; none with rows=), none (heatmap) - whatever the data size.
+`user` may see. Queries per tag: one (completion; none with series=), two (areas: the areas once
+per plan object, and one aggregate; none with rows=), none (heatmap) - whatever the data size.
 """
 
 from django import template
