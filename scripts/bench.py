@@ -9,7 +9,9 @@ cluster). In one run it:
 3. logs in a leader (scale.leader) and a staff member (scale.staff1) through the login form,
    with real sessions and CSRF tokens;
 4. for each page: a warm-up, a serial pass (one request at a time: the server's own latency),
-   then N requests from C threads (p50, p95, requests per second), bounded in time;
+   then N requests from C threads (p50, p95, requests per second), bounded in time; and a
+   paired pass, /healthz and the page in turn, whose ratio ("x floor") neighbours' noise moves
+   least (both requests of a pair see the same moment);
 5. counts each page's queries with Django's test client (CaptureQueriesContext) in this
    process, against the same database;
 6. prints one table and writes it as JSON to var/bench/latest.json (and a dated copy).
@@ -198,9 +200,12 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(session: Session, method: str, path: str, body_of, *, expect: int, warmup: int,
             serial: int, requests: int, concurrency: int, time_limit: float,
-            server_pids: tuple[int | None, int | None] = (None, None), before=None) -> dict:
+            server_pids: tuple[int | None, int | None] = (None, None), before=None,
+            floor: Session | None = None) -> dict:
     """`before`, if given, runs before each request, untimed (a write, so the page's cached
-    content is stale and the request measures the recomputation)."""
+    content is stale and the request measures the recomputation). `floor`, if given, is the
+    session of a paired pass: /healthz then the page, `serial` times; x_floor is the median of
+    the pairs' ratios."""
     errors: list[str] = []
     sizes: list[int] = []
 
@@ -235,6 +240,17 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
             break
     app_cpu, db_cpu = (cpu_seconds(pid) - before
                        for pid, before in zip(server_pids, (app_cpu, db_cpu), strict=True))
+    ratios = []
+    if floor is not None:
+        floor_conn = http.client.HTTPConnection(HOST, floor.port, timeout=120)
+        for _ in range(serial):
+            start = time.perf_counter()
+            status, _, _ = floor.request("GET", "/healthz", None, conn=floor_conn)
+            floor_time = time.perf_counter() - start
+            t = one(conn)
+            if status == 200 and t is not None:
+                ratios.append(t / floor_time)
+        floor_conn.close()
     conn.close()
 
     times: list[float] = []
@@ -268,6 +284,7 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
     return {
         "serial_n": len(serial_times),
         "serial_p50_ms": round(1000 * statistics.median(serial_times), 1) if serial_times else None,
+        "x_floor": round(statistics.median(ratios), 2) if ratios else None,
         "app_cpu_ms": round(1000 * app_cpu / len(serial_times), 1) if cpu_known else None,
         "db_cpu_ms": round(1000 * db_cpu / len(serial_times), 1) if cpu_known else None,
         "n": len(times),
@@ -462,7 +479,9 @@ def main() -> None:
                            serial=args.serial, requests=args.requests,
                            concurrency=args.concurrency, time_limit=args.time_limit,
                            server_pids=(gunicorn.pid, postmaster_pid()),
-                           before=report_first if name in misses.values() else None)
+                           before=report_first if name in misses.values() else None,
+                           floor=(None if name in misses.values() or session is anonymous
+                                  else anonymous))
             row["queries"] = count_queries(Client, CaptureQueriesContext, connection, user,
                                            method, path, body_of,
                                            uncached=name in misses.values())
@@ -537,8 +556,8 @@ def print_table(report: dict) -> None:
           f"plan; {m['nproc']} × {m['cpu']}; load {m['loadavg_start']} -> {m['loadavg_end']}; "
           f"gunicorn {report['settings']['workers']} workers, concurrency "
           f"{report['settings']['concurrency']}")
-    header = (f"{'page':<36} {'cpu/req':>8} {'serial p50':>10} {'p50':>8} {'p95':>8} "
-              f"{'rps':>7} {'n':>5} {'err':>4} {'queries':>7} {'KB':>6}")
+    header = (f"{'page':<36} {'cpu/req':>8} {'serial p50':>10} {'x floor':>7} {'p50':>8} "
+              f"{'p95':>8} {'rps':>7} {'n':>5} {'err':>4} {'queries':>7} {'KB':>6}")
     print(header)
     print("-" * len(header))
     for r in report["results"]:
@@ -547,12 +566,14 @@ def print_table(report: dict) -> None:
         kb = "-" if r["bytes"] is None else f"{r['bytes'] / 1024:.1f}"
         cpu = (None if r["app_cpu_ms"] is None
                else (r["app_cpu_ms"] or 0) + (r["db_cpu_ms"] or 0))
-        print(f"{r['page']:<36} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {f(r['p50_ms']):>8} "
+        x = "-" if r.get("x_floor") is None else f"{r['x_floor']:.2f}"
+        print(f"{r['page']:<36} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {x:>7} {f(r['p50_ms']):>8} "
               f"{f(r['p95_ms']):>8} {f(r['rps']):>7} {r['n']:>5} {r['errors']:>4} "
               f"{r['queries']:>7} {kb:>6}" + ("  (time limit)" if r["truncated_by_time"] else ""))
     print("times in ms; cpu/req = gunicorn + PostgreSQL CPU per request in the serial pass "
           "(the server's own cost, little moved by neighbours); serial p50 = wall time, one "
-          "request at a time; p50/p95/rps at the concurrency above")
+          "request at a time; x floor = median ratio to /healthz requested just before, in "
+          "pairs; p50/p95/rps at the concurrency above")
     for note in report["notes"]:
         print("note:", note)
 
