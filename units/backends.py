@@ -17,8 +17,9 @@ def _user_sql(using: str) -> str:
     quote = connections[using].ops.quote_name
     through = UserModel.groups.through._meta
     return (
-        "SELECT u.*, ARRAY(SELECT g.{name} FROM {groups} g JOIN {through} ug ON ug.{group} = g.{gpk} "
-        "WHERE ug.{user} = u.{pk}) AS group_names FROM {users} u WHERE u.{pk} = %s"
+        "SELECT u.*, ARRAY(SELECT g.{name} FROM {groups} g JOIN {through} ug"
+        " ON ug.{group} = g.{gpk} WHERE ug.{user} = u.{pk}) AS group_names"
+        " FROM {users} u WHERE u.{pk} = %s"
     ).format(
         name=quote("name"), groups=quote(Group._meta.db_table), through=quote(through.db_table),
         group=quote(through.get_field("group").column), gpk=quote(Group._meta.pk.column),
