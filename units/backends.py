@@ -16,12 +16,15 @@ def _user_sql(using: str) -> str:
     UserModel = get_user_model()
     quote = connections[using].ops.quote_name
     through = UserModel.groups.through._meta
+    # Columns named, not u.*: a prepared statement whose columns change is refused by the server.
+    columns = ", ".join(f"u.{quote(f.column)}" for f in UserModel._meta.concrete_fields)
     return (
-        "SELECT u.*, ARRAY(SELECT g.{name} FROM {groups} g JOIN {through} ug"
+        "SELECT {columns}, ARRAY(SELECT g.{name} FROM {groups} g JOIN {through} ug"
         " ON ug.{group} = g.{gpk} WHERE ug.{user} = u.{pk}) AS group_names"
         " FROM {users} u WHERE u.{pk} = %s"
     ).format(
-        name=quote("name"), groups=quote(Group._meta.db_table), through=quote(through.db_table),
+        columns=columns, name=quote("name"), groups=quote(Group._meta.db_table),
+        through=quote(through.db_table),
         group=quote(through.get_field("group").column), gpk=quote(Group._meta.pk.column),
         user=quote(through.get_field("user").column), pk=quote(UserModel._meta.pk.column),
         users=quote(UserModel._meta.db_table),
