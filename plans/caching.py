@@ -131,6 +131,13 @@ def cached_figures(user, plan, on, name: str, compute: Callable):
     return _get_or_compute(_key("figures", parts), compute)
 
 
+def drawn(name: str, data, draw: Callable):
+    """draw() once per (drawing, the data it draws, language): for what is a function of its data
+    alone, such as a chart. Keyed by the data itself, not the version, it is exact without one,
+    and outlives writes that leave the data as it was (a report below 100% moves no class)."""
+    return _get_or_compute(_key(f"drawn:{name}", (get_language(), data)), draw)
+
+
 def cached_part(request, render: Callable, vary: tuple = ()):
     """What render() returns (rendered HTML, or a dict of such), computed once per (path and
     query string, who is looking, language, today, data version, and `vary`).

@@ -97,13 +97,15 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     # The units worst first, with their names: thousands of rows at national scale, so the
     # sorted head and the count are what is kept.
     unit_rows = sorted_unit_rows(user, base)
-    # The first overdue ids, then their rows: joining the task and unit of every overdue
-    # assignment before keeping ten cost a third more at national scale.
-    order = ("effective_due_date", "task__code", "pk")
+    # The first overdue ids, then their rows, in that order: joining the task and unit of every
+    # overdue assignment before keeping ten cost a third more at national scale. The rows need
+    # no timeliness annotations (Assignment.effective_due reads the plan's end).
     overdue_ids = list(
-        base.filter(is_overdue=True).order_by(*order).values_list("pk", flat=True)[:OVERDUE_SHOWN]
+        base.filter(is_overdue=True).order_by("effective_due_date", "task__code", "pk")
+        .values_list("pk", flat=True)[:OVERDUE_SHOWN]
     )
-    overdue = list(base.filter(pk__in=overdue_ids).select_related("task", "unit").order_by(*order))
+    rows_by_id = Assignment.objects.select_related("task__plan", "unit").in_bulk(overdue_ids)
+    overdue = [rows_by_id[pk] for pk in overdue_ids]
     completion = charts.completion_series(base, plan, on)
     return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue, completion
 

@@ -13,12 +13,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from plans.caching import page_version
+from plans.caching import drawn, page_version
 from plans.models import Indicator, IndicatorValue, ReformArea
 from plans.services import close_period, ensure_periods
 from solutions.models import Assignment
-from solutions.services import extend_deadline, record_progress
+from solutions.services import extend_deadline, record_progress, verify_completion
 from tests.factories import AssignmentFactory, ReformAreaFactory, TaskFactory
 
 PAGES = ["dashboard", "period-report", "ranking", "task-list"]
@@ -100,6 +101,44 @@ def test_a_progress_report_shows_on_the_next_request(as_leader, scene, page, sta
     record_progress(assignment=assignment_a, user=staff_a, percent=100, note="Xong")
     assert not is_cached(as_leader, address)
     assert html(as_leader, address) != before
+
+
+def chart(page_html: str, css_class: str) -> str:
+    """One chart of a page: its figure, found by class."""
+    start = page_html.index(f'<figure class="chart {css_class}"')
+    return page_html[start:page_html.index("</figure>", start)]
+
+
+def test_the_charts_are_redrawn_when_a_completion_is_verified(as_leader, scene, staff_a,
+                                                             coordinator, assignment_a):
+    """Charts are kept by the data they draw (plans.caching.drawn): a report below 100% leaves
+    them as they were; a verified completion draws them again."""
+    address = url(scene, "dashboard")
+    before = html(as_leader, address)
+    record_progress(assignment=assignment_a, user=staff_a, percent=40, note="Đang làm")
+    after_report = html(as_leader, address)
+    assert after_report != before  # the page itself was rendered again
+    record_progress(assignment=assignment_a, user=staff_a, percent=100, note="Xong")
+    verify_completion(assignment=assignment_a, user=coordinator)
+    after_completion = html(as_leader, address)
+    for css_class in ("chart--completion", "chart--areas"):
+        assert chart(after_report, css_class) == chart(before, css_class)
+        assert chart(after_completion, css_class) != chart(before, css_class)
+
+
+def test_a_drawing_is_made_once_per_data_and_language():
+    made = []
+
+    def draw() -> str:
+        made.append(1)
+        return f"drawing {len(made)}"
+
+    assert drawn("chart", ([1, 2], "p"), draw) == "drawing 1"
+    assert drawn("chart", ([1, 2], "p"), draw) == "drawing 1"
+    assert drawn("chart", ([1, 3], "p"), draw) == "drawing 2"
+    with translation.override("en"):
+        assert drawn("chart", ([1, 2], "p"), draw) == "drawing 3"
+    assert drawn("other", ([1, 2], "p"), draw) == "drawing 4"
 
 
 def test_an_extension_shows_on_the_next_request(as_leader, scene, coordinator, assignment_a):

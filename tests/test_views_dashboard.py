@@ -255,7 +255,7 @@ def test_the_overdue_list_holds_every_overdue_assignment(as_leader, world):
     response = as_leader.get("/")
     overdue = list(response.context["overdue"])
     assert {a.pk for a in overdue} == world["a"]["overdue"] | world["b"]["overdue"]
-    dues = [a.effective_due_date for a in overdue]
+    dues = [a.effective_due for a in overdue]
     assert dues == sorted(dues)  # the longest overdue first
     html = response.content.decode()
     for a in overdue:

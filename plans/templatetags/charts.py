@@ -16,8 +16,8 @@ per plan object, and one aggregate; none with rows=), none (heatmap) - whatever 
 from django import template
 
 from plans import charts
-from plans.caching import cached_figures
-from plans.dashboard import plan_assignments
+from plans.caching import cached_figures, drawn
+from plans.dashboard import CLASSES, plan_assignments
 
 register = template.Library()
 
@@ -31,7 +31,9 @@ def completion_chart(plan, user, on=None, series=None):
             user, plan, on, "completion",
             lambda: charts.completion_series(plan_assignments(user, plan, on), plan, on),
         )
-    return charts.completion_figure(series, prefix=f"completion-{plan.pk}")
+    prefix = f"completion-{plan.pk}"
+    return drawn("completion", (series, prefix),
+                 lambda: charts.completion_figure(series, prefix=prefix))
 
 
 @register.simple_tag
@@ -40,7 +42,10 @@ def area_bars(plan, user, rows=None, on=None):
         return ""
     if rows is None:
         rows = charts.area_figures(plan_assignments(user, plan, on), plan)
-    return charts.area_bars_figure(rows, prefix=f"areas-{plan.pk}")
+    prefix = f"areas-{plan.pk}"
+    drawn_data = [(row.label, row.total, *(getattr(row, cls) for cls in CLASSES)) for row in rows]
+    return drawn("areas", (drawn_data, prefix),
+                 lambda: charts.area_bars_figure(rows, prefix=prefix))
 
 
 @register.simple_tag

@@ -14,23 +14,25 @@ from solutions.models import Timeliness
 register = template.Library()
 
 
-@functools.cache
-def _assignment_list_path(script_prefix: str) -> str:
-    return reverse("solutions:assignment-list")
-
-
 @register.simple_tag
 def assignments_url(plan, filters=None, status="", flag=""):
     """The assignment list behind a dashboard figure: the plan, a row's filter, a class or flag.
 
-    A figures table links every count (hundreds of links a page): the list's path is
-    reversed once per script prefix."""
-    params = {"plan": plan.pk, **(filters or {})}
+    A figures table links every count (hundreds of links a page, the same from one version of
+    the figures to the next): each address is built once per script prefix."""
+    filters = tuple((filters or {}).items())
+    return _assignments_url(get_script_prefix(), plan.pk, filters, status, flag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _assignments_url(script_prefix: str, plan_pk: int, filters: tuple, status: str,
+                     flag: str) -> str:
+    params = {"plan": plan_pk, **dict(filters)}
     if status:
         params["status"] = status
     if flag:
         params["flag"] = flag
-    return f"{_assignment_list_path(get_script_prefix())}?{urlencode(params)}"
+    return f"{reverse('solutions:assignment-list')}?{urlencode(params)}"
 
 
 @register.simple_tag
