@@ -14,7 +14,9 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -108,8 +110,25 @@ def scope(user) -> str:
     return f"user{user.pk}"
 
 
+CODE_DIRS = ("plans", "solutions", "units", "reform_portal", "templates", "locale")
+CODE_SUFFIXES = {".py", ".html", ".mo"}
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the portal's code, templates and compiled translations, read once per process.
+    A cache shared by processes (CACHE_URL) outlives a deploy: keyed by this too, nothing the
+    previous code rendered or drew is served by the next."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for path in sorted(p for d in CODE_DIRS for p in (root / d).rglob("*")
+                       if p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(prefix: str, parts: tuple) -> str:
-    return f"{prefix}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{prefix}:{code_version()}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _get_or_compute(key: str, compute: Callable):

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from plans.caching import drawn, page_version
+from plans.caching import _key, code_version, drawn, page_version
 from plans.models import Indicator, IndicatorValue, ReformArea
 from plans.services import close_period, ensure_periods
 from solutions.models import Assignment
@@ -139,6 +139,25 @@ def test_a_drawing_is_made_once_per_data_and_language():
     with translation.override("en"):
         assert drawn("chart", ([1, 2], "p"), draw) == "drawing 3"
     assert drawn("other", ([1, 2], "p"), draw) == "drawing 4"
+
+
+def test_cache_keys_change_with_the_code(settings, tmp_path):
+    """A cache shared by processes outlives a deploy: its keys carry a digest of the code,
+    templates and translations (plans.caching.code_version)."""
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>{{ a }}</p>")
+    settings.BASE_DIR = tmp_path
+    try:
+        code_version.cache_clear()
+        first = code_version()
+        assert first in _key("part", ())
+        template.write_text("<p>{{ a }} {{ b }}</p>")
+        code_version.cache_clear()
+        assert code_version() != first
+        assert code_version() in _key("part", ())
+    finally:
+        code_version.cache_clear()
 
 
 def test_an_extension_shows_on_the_next_request(as_leader, scene, coordinator, assignment_a):
