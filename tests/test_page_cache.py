@@ -11,11 +11,14 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from plans.caching import _key, code_version, drawn, page_version
+from plans.dashboard import Figures
 from plans.models import Indicator, IndicatorValue, ReformArea
 from plans.services import close_period, ensure_periods
 from solutions.models import Assignment
@@ -139,6 +142,30 @@ def test_a_drawing_is_made_once_per_data_and_language():
     with translation.override("en"):
         assert drawn("chart", ([1, 2], "p"), draw) == "drawing 3"
     assert drawn("other", ([1, 2], "p"), draw) == "drawing 4"
+
+
+def test_a_figures_row_is_rendered_once_per_content(plan):
+    """portal.figures_row: a row of a figures table is kept by what it shows."""
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "includes/_figures_row.html":
+            rendered.append(template.name)
+
+    page = Template("{% load portal %}{% figures_row plan row %}")
+    row = Figures(total=3, on_time=1, overdue=2, label="Sở Nội vụ", filter={"unit": 5})
+    template_rendered.connect(count)
+    try:
+        first = page.render(Context({"plan": plan, "row": row}))
+        assert page.render(Context({"plan": plan, "row": row})) == first
+        assert len(rendered) == 1
+        moved = Figures(total=3, on_time=2, overdue=1, label="Sở Nội vụ", filter={"unit": 5})
+        second = page.render(Context({"plan": plan, "row": moved}))
+        assert len(rendered) == 2
+    finally:
+        template_rendered.disconnect(count)
+    assert "Sở Nội vụ" in first and "status=overdue" in first
+    assert second != first
 
 
 def test_cache_keys_change_with_the_code(settings, tmp_path):

@@ -4,11 +4,13 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from plans.caching import drawn
 from solutions.models import Timeliness
 
 register = template.Library()
@@ -33,6 +35,16 @@ def _assignments_url(script_prefix: str, plan_pk: int, filters: tuple, status: s
     if flag:
         params["flag"] = flag
     return f"{reverse('solutions:assignment-list')}?{urlencode(params)}"
+
+
+@register.simple_tag
+def figures_row(plan, row):
+    """A row of a figures table (includes/_figures_row.html), rendered once per (plan, figures,
+    language, script prefix): after a write most rows of a table show what they showed."""
+    return drawn(
+        "figures-row", (plan.pk, row, get_script_prefix()),
+        lambda: render_to_string("includes/_figures_row.html", {"plan": plan, "row": row}),
+    )
 
 
 @register.simple_tag
