@@ -209,9 +209,9 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
     errors: list[str] = []
     sizes: list[int] = []
 
-    def one(conn) -> float | None:
+    def one(conn, run_before: bool = True) -> float | None:
         body = body_of() if body_of else None
-        if before is not None:
+        if before is not None and run_before:
             before()
         start = time.perf_counter()
         try:
@@ -232,8 +232,15 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
     serial_times = []
     deadline = time.perf_counter() + time_limit / 3
     app_cpu, db_cpu = (cpu_seconds(pid) for pid in server_pids)
+    # With a write before each request, the server's CPU is read around the request alone.
+    request_cpu = 0.0
     for _ in range(serial):
-        t = one(conn)
+        if before is not None:
+            before()
+            cpu_at_start = sum(cpu_seconds(pid) for pid in server_pids)
+        t = one(conn, run_before=False)
+        if before is not None:
+            request_cpu += sum(cpu_seconds(pid) for pid in server_pids) - cpu_at_start
         if t is not None:
             serial_times.append(t)
         if time.perf_counter() > deadline:
@@ -287,6 +294,11 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
         "x_floor": round(statistics.median(ratios), 2) if ratios else None,
         "app_cpu_ms": round(1000 * app_cpu / len(serial_times), 1) if cpu_known else None,
         "db_cpu_ms": round(1000 * db_cpu / len(serial_times), 1) if cpu_known else None,
+        # gunicorn + PostgreSQL, per request: the write before each request left out
+        "server_cpu_ms": (
+            round(1000 * (app_cpu + db_cpu) / len(serial_times), 1) if cpu_known
+            else round(1000 * request_cpu / len(serial_times), 1) if serial_times else None
+        ),
         "n": len(times),
         "p50_ms": round(percentile(ms, 50), 1) if ms else None,
         "p95_ms": round(percentile(ms, 95), 1) if ms else None,
@@ -564,14 +576,14 @@ def print_table(report: dict) -> None:
         def f(v):
             return "-" if v is None else f"{v:.1f}"
         kb = "-" if r["bytes"] is None else f"{r['bytes'] / 1024:.1f}"
-        cpu = (None if r["app_cpu_ms"] is None
-               else (r["app_cpu_ms"] or 0) + (r["db_cpu_ms"] or 0))
+        cpu = r.get("server_cpu_ms")
         x = "-" if r.get("x_floor") is None else f"{r['x_floor']:.2f}"
         print(f"{r['page']:<36} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {x:>7} {f(r['p50_ms']):>8} "
               f"{f(r['p95_ms']):>8} {f(r['rps']):>7} {r['n']:>5} {r['errors']:>4} "
               f"{r['queries']:>7} {kb:>6}" + ("  (time limit)" if r["truncated_by_time"] else ""))
     print("times in ms; cpu/req = gunicorn + PostgreSQL CPU per request in the serial pass "
-          "(the server's own cost, little moved by neighbours); serial p50 = wall time, one "
+          "(the server's own cost, little moved by neighbours; after a report: the request's "
+          "alone, the report left out); serial p50 = wall time, one "
           "request at a time; x floor = median ratio to /healthz requested just before, in "
           "pairs; p50/p95/rps at the concurrency above")
     for note in report["notes"]:
