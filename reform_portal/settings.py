@@ -107,6 +107,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The dashboard's and period reports' figures are cached, exactly (plans/dashboard.py): per
 # process by default; CACHE_URL (e.g. a database or memcached cache) shares them across workers.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Pages (up to 93 KiB), figures, and charts and table rows kept by their data (1-30 KiB):
+    # Django's 300 entries would have the rows of one long unit list push the pages out.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
