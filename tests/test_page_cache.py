@@ -3,7 +3,9 @@
 plans.caching.cached_part keys a page's content by the page, its query string, who is looking
 (coordinators, leaders, or one person), the language, today and the data version. These tests
 change one thing of each kind the pages show and check the very next request shows it, check
-that nobody is served another scope's or language's content, and count a hit's queries.
+that nobody is served another scope's or language's content, and count a hit's queries (and
+that they are prepared statements). Charts and figures rows are also kept by the data they
+show (plans.caching.drawn), and every key carries a digest of the code.
 """
 
 import datetime
