@@ -18,7 +18,7 @@ class SessionStore(db.SessionStore):
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
-        sql = "SELECT {data}, {expiry} FROM {table} WHERE {key} = %s AND {expiry} > %s".format(
+        sql = "SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s".format(
             data=quote("session_data"), expiry=quote("expire_date"),
             table=quote(model._meta.db_table), key=quote("session_key"),
         )
@@ -29,4 +29,4 @@ class SessionStore(db.SessionStore):
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0], expire_date=row[1])
+        return model(session_key=self.session_key, session_data=row[0])  # load() reads the data
