@@ -39,10 +39,11 @@ run: export DEBUG ?= true
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(VENV)/bin/gunicorn reform_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+		--access-logfile - --forwarded-allow-ips 127.0.0.1 --no-control-socket
 
 # Tests run with production-like settings (DEBUG off) on a throwaway PostgreSQL.
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abcdef
@@ -51,6 +52,7 @@ test: export STATICFILES_BACKEND := django.contrib.staticfiles.storage.StaticFil
 test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
 test: PYTEST_ARGS ?= -n 2
 test: install
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 

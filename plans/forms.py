@@ -1,11 +1,9 @@
 from decimal import Decimal
-from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from plans import importer
 from plans.models import Indicator, IndicatorValue, Plan, ReportingPeriod
 
 PERCENT = "%"
@@ -132,28 +130,3 @@ class IndicatorValueForm(forms.Form):
             },
         )
         return value
-
-
-class PlanImportForm(forms.Form):
-    """The task list of a plan as an .xlsx or .csv file; read here, so that a file that cannot
-    be read is a form error on the upload page, not a broken preview."""
-
-    file = forms.FileField(
-        label=_("Task list file"),
-        help_text=_("Excel workbook (.xlsx) or CSV UTF-8 (.csv), at most 5 MB, one task a row."),
-        error_messages={"required": _("Choose the file to upload."),
-                        "empty": _("The file is empty.")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        try:
-            self.table = importer.read_table(file, file.name)
-        except importer.ImportFileError as error:
-            raise ValidationError(str(error), code="unreadable") from error
-        return file
-
-    @property
-    def suffix(self) -> str:
-        return PurePath(self.cleaned_data["file"].name).suffix.lower()

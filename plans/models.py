@@ -151,7 +151,7 @@ class ReportingPeriod(models.Model):
 
     @classmethod
     def defaults_for(cls, year: int) -> list[dict]:
-        """The cut-off dates of REFERENCE.md for a plan year."""
+        """The cut-off dates of the Vietnamese PAR reporting calendar for a plan year."""
         import datetime as dt
 
         start = dt.date(year - 1, 12, 15)

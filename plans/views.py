@@ -1,185 +1,217 @@
-from django import forms
-from django.conf import settings
+"""Plan targets (chỉ tiêu): indicators with a target and the actual figure of each period.
+
+E.g. at least 95% of administrative files settled on time, SIPAS above 86%. Everyone logged in
+reads them; coordinators (Sở Nội vụ) add, change and delete indicators and enter the actuals.
+indicator_summary() feeds the dashboard's partial, templates/includes/_indicators.html.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import caching, exports, reports
-from plans import dashboard as figures
-from plans.models import Plan, ReportingPeriod
-from plans.services import close_period, ensure_periods
-from plans.targets import indicator_summary
+from plans import access
+from plans.forms import IndicatorForm, IndicatorValueForm
+from plans.models import Indicator, IndicatorValue, Plan, ReportingPeriod
+from plans.services import ensure_periods
 from units.access import is_coordinator
 
-
-def _pk(raw: str) -> int:
-    """A primary key from the query string; anything else is a 404, never a 500."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        raise Http404
-    return int(raw)
-
-
-def get_plan(request) -> Plan | None:
-    """The plan a page shows: ?plan=<id>, else the current one (newest active)."""
-    raw = request.GET.get("plan", "")
-    if raw:
-        return get_object_or_404(Plan, pk=_pk(raw))
-    return Plan.objects.current()
+SYMBOLS = {
+    Indicator.Comparison.AT_LEAST: "≥",
+    Indicator.Comparison.ABOVE: ">",
+    Indicator.Comparison.AT_MOST: "≤",
+}
 
 
-def get_period(plan: Plan, raw: str) -> ReportingPeriod | None:
-    """?period=<id> of the plan shown; another plan's period is a 404 like a missing one."""
-    if not raw:
-        return None
-    return get_object_or_404(ReportingPeriod, plan=plan, pk=_pk(raw))
+def format_figure(value: Decimal, unit_of_measure: str = "") -> str:
+    """95.00 -> "95 %", 86.50 -> "86,5 %" in Vietnamese (86.5 in English)."""
+    number = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    text = formats.number_format(number, use_l10n=True)
+    return f"{text} {unit_of_measure}".strip()
 
 
-@require_safe
-def dashboard(request):
-    return caching.render_cached(request, "plans/dashboard.html", _dashboard_context)
+def target_text(indicator: Indicator) -> str:
+    """ "≥ 95 %" """
+    figure = format_figure(indicator.target, indicator.unit_of_measure)
+    return f"{SYMBOLS[indicator.comparison]} {figure}"
 
 
-def _dashboard_context(request) -> dict:
-    plan = get_plan(request)
-    today = timezone.localdate()
-    context = {
-        "plan": plan,
-        "plans": Plan.objects.all(),
-        "today": today,
-        "as_of": today,
-        "period": None,
-        "periods": [],
-        "due_soon_days": settings.DUE_SOON_DAYS,
-        "stale_days": settings.STALE_DAYS,
+@dataclass
+class Figure:
+    """An indicator's actual in a period, judged against its target (None: not entered yet)."""
+
+    period: ReportingPeriod | None
+    value: IndicatorValue | None
+    text: str = ""
+    met: bool | None = None
+
+
+def _figure(indicator: Indicator, period: ReportingPeriod | None,
+            value: IndicatorValue | None) -> Figure:
+    if value is None:
+        return Figure(period=period, value=None)
+    return Figure(period=period, value=value,
+                  text=format_figure(value.actual, indicator.unit_of_measure),
+                  met=indicator.is_met(value.actual))
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    target: str
+    latest: Figure
+    figures: list[Figure]
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+
+def indicator_summary(
+    plan: Plan | None, period: ReportingPeriod | None = None
+) -> list[IndicatorRow]:
+    """The plan's indicators, each with its latest actual (two queries, whatever the data).
+
+    With a period (the dashboard as of a period's end), the latest actual of a period that ended
+    by then: a figure entered for a later period is not known yet on that date.
+    """
+    if plan is None:
+        return []
+    indicators = list(plan.indicators.all())
+    if not indicators:
+        return []
+    values = (
+        IndicatorValue.objects.filter(indicator__plan=plan)
+        .select_related("period")
+        .order_by("-period__end_date", "-period__start_date", "-pk")
+    )
+    if period is not None:
+        values = values.filter(period__end_date__lte=period.end_date)
+    latest: dict[int, IndicatorValue] = {}
+    for value in values:
+        latest.setdefault(value.indicator_id, value)
+    rows = []
+    for indicator in indicators:
+        value = latest.get(indicator.pk)
+        rows.append(IndicatorRow(
+            indicator=indicator, target=target_text(indicator),
+            latest=_figure(indicator, value.period if value else None, value), figures=[],
+        ))
+    return rows
+
+
+def indicator_table(plan: Plan) -> tuple[list[ReportingPeriod], list[IndicatorRow]]:
+    """Every indicator with its actual in every period of the plan (three queries)."""
+    periods = list(plan.periods.all())
+    values = {
+        (v.indicator_id, v.period_id): v
+        for v in IndicatorValue.objects.filter(indicator__plan=plan).select_related("entered_by")
     }
-    if plan is not None:
-        # The figures as of a period's end: what the report of that period would say.
-        period = get_period(plan, request.GET.get("period", ""))
-        as_of = period.end_date if period else today
-        context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
-        context |= figures.dashboard(request.user, plan, as_of)
-        context["indicators"] = indicator_summary(plan, period)
-    return context
+    rows = []
+    for indicator in plan.indicators.all():
+        figures = [_figure(indicator, p, values.get((indicator.pk, p.pk))) for p in periods]
+        known = [f for f in figures if f.value is not None]
+        rows.append(IndicatorRow(
+            indicator=indicator, target=target_text(indicator),
+            latest=known[-1] if known else Figure(period=None, value=None), figures=figures,
+        ))
+    return periods, rows
 
 
-# --- Reporting periods --------------------------------------------------------------------------
+# --- Views ----------------------------------------------------------------------------------------
 
 
-class ClosePeriodForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=gettext_lazy("I understand the figures will be frozen"),
-        help_text=gettext_lazy(
-            "The report will keep today's figures for good: later progress reports, "
-            "verifications and deadline changes will not change it."
-        ),
-        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
-    )
-
-
-def _period(pk: int) -> ReportingPeriod:
-    # Periods belong to the plan, not to units: everyone logged in may open one, and what
-    # they see inside is scoped by reports.report_for().
-    return get_object_or_404(
-        ReportingPeriod.objects.select_related("plan", "closed_by", "snapshot"), pk=pk
-    )
+def _list_url(plan: Plan) -> str:
+    return reverse("plans:indicator-list", args=[plan.pk])
 
 
 @require_safe
-def period_list(request, plan_pk):
-    plan = get_object_or_404(Plan, pk=plan_pk)
-    ensure_periods(plan)
-    periods = plan.periods.select_related("closed_by")
-    return render(request, "plans/period_list.html", {
-        "plan": plan,
-        "periods": periods,
-        "today": timezone.localdate(),
-        "can_close": is_coordinator(request.user),
-    })
-
-
-# The page shows the worst rows; the XLSX and CSV carry every row.
-PAGE_UNITS, PAGE_OVERDUE = 50, 100
-
-
-def _report_data(period: ReportingPeriod, user) -> dict:
-    """The period's report for this person, cached exactly like the dashboard's figures."""
-    return caching.cached_figures(
-        user, period.plan, period.end_date, f"period:{period.pk}:{period.closed_at}",
-        lambda: reports.report_for(period, user),
-    )
-
-
-@require_safe
-def period_report(request, pk):
-    return caching.render_cached(
-        request, "plans/period_report.html", lambda r: _period_report_context(r, pk),
-        parts=("title", "body"),
-    )
-
-
-def _period_report_context(request, pk) -> dict:
-    period = _period(pk)
-    return {
-        "plan": period.plan,
-        "period": period,
-        "report": reports.for_display(_report_data(period, request.user)),
-        "page_units": PAGE_UNITS,
-        "page_overdue": PAGE_OVERDUE,
-        "can_close": is_coordinator(request.user) and not period.is_closed,
-        "has_ended": timezone.localdate() > period.end_date,
-    }
-
-
-@require_safe
-def period_report_xlsx(request, pk):
-    period = _period(pk)
-    report = reports.for_display(_report_data(period, request.user))
-    return _attachment(exports.xlsx_bytes(period, report), exports.XLSX_CONTENT_TYPE,
-                       exports.filename(report, "xlsx"))
-
-
-@require_safe
-def period_report_csv(request, pk):
-    period = _period(pk)
-    report = reports.for_display(_report_data(period, request.user))
-    return _attachment(exports.csv_bytes(period, report), exports.CSV_CONTENT_TYPE,
-                       exports.filename(report, "csv"))
-
-
-def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    # A unit's staff download their units' rows only: no shared cache may keep a copy.
-    response["Cache-Control"] = "private, no-store"
-    return response
+def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access.get_plan(request.user, plan_pk)
+    coordinator = is_coordinator(request.user)
+    if coordinator:
+        ensure_periods(plan)  # actuals are entered per period
+    periods, rows = indicator_table(plan)
+    context = {"plan": plan, "periods": periods, "rows": rows, "is_coordinator": coordinator}
+    if coordinator:
+        context["form"] = IndicatorForm(plan=plan)
+        if rows and periods:
+            context["value_form"] = IndicatorValueForm(plan=plan)
+    return render(request, "plans/indicator_list.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def period_close(request, pk):
-    """Close a period: GET asks for confirmation, POST (ticked) freezes its report."""
-    period = _period(pk)
-    if not is_coordinator(request.user):
-        raise PermissionDenied
-    form = ClosePeriodForm(request.POST if request.method == "POST" else None)
-    if period.is_closed:
-        messages.info(request, _("This period is already closed."))
-        return redirect("plans:period-report", pk=period.pk)
-    if form.is_valid():
-        try:
-            close_period(period=period, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The period is closed: its report is frozen."))
-        return redirect("plans:period-report", pk=period.pk)
-    return render(request, "plans/period_close.html", {
-        "plan": period.plan,
-        "period": period,
-        "form": form,
-        "has_ended": timezone.localdate() > period.end_date,
+def indicator_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access.get_plan(request.user, plan_pk, for_write=True)
+    form = IndicatorForm(request.POST if request.method == "POST" else None, plan=plan)
+    if form.is_bound and form.is_valid():
+        indicator = form.save()
+        messages.success(request, _("The indicator “%(name)s” was added.") % {"name": indicator})
+        return redirect(_list_url(plan))
+    return render(request, "plans/indicator_form.html",
+                  {"plan": plan, "form": form, "indicator": None})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = access.get_indicator(request.user, pk, for_write=True)
+    plan = indicator.plan
+    form = IndicatorForm(request.POST if request.method == "POST" else None,
+                         instance=indicator, plan=plan)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("The indicator “%(name)s” was saved.") % {"name": indicator})
+        return redirect(_list_url(plan))
+    return render(request, "plans/indicator_form.html",
+                  {"plan": plan, "form": form, "indicator": indicator})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = access.get_indicator(request.user, pk, for_write=True)
+    plan = indicator.plan
+    if request.method == "POST":
+        name = str(indicator)
+        indicator.delete()  # its actuals go with it
+        messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": name})
+        return redirect(_list_url(plan))
+    return render(request, "plans/indicator_confirm_delete.html", {
+        "plan": plan, "indicator": indicator, "value_count": indicator.values.count(),
     })
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def indicator_value(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Enter or correct the actual of an indicator for a period (?indicator=&period= preselect)."""
+    plan = access.get_plan(request.user, plan_pk, for_write=True)
+    ensure_periods(plan)
+    if request.method == "POST":
+        form = IndicatorValueForm(request.POST, plan=plan)
+        if form.is_valid():
+            value = form.save(user=request.user)
+            messages.success(request, _("The actual of “%(indicator)s” for %(period)s was saved.")
+                             % {"indicator": value.indicator, "period": value.period})
+            return redirect(_list_url(plan))
+    else:
+        initial = {}
+        indicator_id = _int(request.GET.get("indicator", ""))
+        period_id = _int(request.GET.get("period", ""))
+        if indicator_id and period_id:
+            existing = IndicatorValue.objects.filter(
+                indicator__plan=plan, indicator_id=indicator_id, period_id=period_id
+            ).first()
+            if existing is not None:
+                initial = {"actual": existing.actual, "note": existing.note}
+        initial |= {"indicator": indicator_id, "period": period_id}
+        form = IndicatorValueForm(initial=initial, plan=plan)
+    return render(request, "plans/indicator_value_form.html", {"plan": plan, "form": form})

@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "reform_portal.apps.PortalConfig",
     "units",
     "plans",
     "solutions",
+    "insight",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -96,21 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Seconds: an unreachable server fails the request (503) instead of hanging a worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    # Parameters bound by the server, and a statement run twice on a connection kept prepared:
-    # the figures' queries are long, and planning them cost as much as running them. Behind a
-    # pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode),
-    # set DB_PREPARED_STATEMENTS=false.
-    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
-    if env.bool("DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The dashboard's and period reports' figures are cached, exactly (plans/dashboard.py): per
-# process by default; CACHE_URL (e.g. a database or memcached cache) shares them across workers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Pages (up to 93 KiB), figures, and charts and table rows kept by their data (1-30 KiB):
-    # Django's 300 entries would have the rows of one long unit list push the pages out.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+# The one cache (insight/cache.py): figures under a data version that every write changes.
+# The database's by default, shared by every worker (one recompute per write, not one per
+# process) and bounded; CACHE_URL chooses another (e.g. memcached) shared the same way.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -125,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked (username, address) pair before the password check.
     "axes.backends.AxesStandaloneBackend",
-    "units.backends.ModelBackend",  # Django's, loading the group names with the person
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # 5 failures for one username from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -164,7 +159,7 @@ def client_address(request) -> str | None:
 AXES_CLIENT_IP_CALLABLE = client_address
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "plans:dashboard"
+LOGIN_REDIRECT_URL = "insight:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese by default, English available (Accept-Language, or the switcher).
@@ -196,7 +191,7 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Timeliness (DESIGN.md): "due soon" window and "stale" threshold, in days.
+# Timeliness (README: "Timeliness"): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)
 
@@ -214,7 +209,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # The age above is an idle timeout: reform_portal.middleware.IdleSessionMiddleware renews it,
 # writing the session at most once every SESSION_RENEW_SECONDS.
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_ENGINE = "reform_portal.sessions"  # Django's database sessions, read more cheaply
+
 SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 # The language cookie carries no secret, but follows the session cookie's rules all the same.
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE

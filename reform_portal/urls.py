@@ -13,9 +13,9 @@ admin.site.login_form = AdminLoginForm
 handler500 = "reform_portal.errors.server_error"
 
 urlpatterns = [
+    path("", include("insight.urls")),
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
-    path("units/", include("units.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -401,7 +401,7 @@ def main() -> None:
 
     from plans.models import Plan
     from solutions.models import Assignment
-    from solutions.scale import plan_title
+    from demo.scale import plan_title
 
     today = timezone.localdate()
     plan = Plan.objects.get(year=today.year, title=plan_title(today.year))
@@ -416,7 +416,7 @@ def main() -> None:
     port = free_port()
     gunicorn = subprocess.Popen(
         [str(Path(PY).parent / "gunicorn"), "reform_portal.wsgi", "--bind", f"{HOST}:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
+         "--workers", str(args.workers), "--log-level", "warning", "--no-control-socket"],
         cwd=ROOT, env=env, start_new_session=True,
     )
     try:
@@ -429,15 +429,15 @@ def main() -> None:
         q = f"?plan={plan.pk}"
         pages = [
             ("healthz (floor)", anonymous, "GET", "/healthz", None, 200, None),
-            ("dashboard (leader)", leader_s, "GET", reverse("plans:dashboard") + q, None, 200,
+            ("dashboard (leader)", leader_s, "GET", reverse("insight:dashboard") + q, None, 200,
              leader),
             ("/my/ (staff)", staff_s, "GET", reverse("solutions:my-assignments") + q, None, 200,
              staff),
             ("task list (leader)", leader_s, "GET", reverse("solutions:task-list") + q, None,
              200, leader),
-            ("ranking (leader)", leader_s, "GET", reverse("units:unit-ranking") + q, None, 200,
+            ("ranking (leader)", leader_s, "GET", reverse("insight:unit-ranking") + q, None, 200,
              leader),
-            ("heatmap (leader)", leader_s, "GET", reverse("units:unit-heatmap") + q, None, 200,
+            ("heatmap (leader)", leader_s, "GET", reverse("insight:unit-heatmap") + q, None, 200,
              leader),
             ("assignment (staff)", staff_s, "GET",
              reverse("solutions:assignment-detail", args=[to_view.pk]), None, 200, staff),
@@ -465,7 +465,7 @@ def main() -> None:
                   "task list (leader)": "task list, after a report (leader)"}
         notes = []
         try:
-            period_list = reverse("plans:period-list", args=[plan.pk])
+            period_list = reverse("insight:period-list", args=[plan.pk])
             leader_s.request("GET", period_list)  # creates the plan's periods
             period = (plan.periods.filter(start_date__lte=today).order_by("-end_date").first()
                       if hasattr(plan, "periods") else None)
@@ -473,7 +473,7 @@ def main() -> None:
                 notes.append("period report: the plan has no period; skipped")
             else:
                 pages.append((f"period report {period.kind} (leader)", leader_s, "GET",
-                              reverse("plans:period-report", args=[period.pk]), None, 200,
+                              reverse("insight:period-report", args=[period.pk]), None, 200,
                               leader))
         except NoReverseMatch:
             notes.append("period report: no URL plans:period-report yet; skipped")

@@ -300,7 +300,7 @@ def main() -> int:
         with log.open("wb") as log_file:
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "reform_portal.wsgi",
-                 "--bind", f"{HOST}:{port}", "--workers", str(WORKERS), "--timeout", "30",
+                 "--bind", f"{HOST}:{port}", "--workers", str(WORKERS), "--timeout", "30", "--no-control-socket",
                  "--access-logfile", "-"],
                 cwd=BASE_DIR, stdout=log_file, stderr=subprocess.STDOUT,
             )

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plans.views import get_plan
+from plans.access import plan_from_query
 from solutions import access
 from solutions.forms import AssignUnitsForm, ExtendForm, ProgressForm, ReturnForm, TaskForm
 from solutions.models import Assignment, ProgressEntry, Task
@@ -86,7 +86,7 @@ def render_assignment(
 @require_http_methods(["GET", "HEAD", "POST"])
 def task_create(request: HttpRequest) -> HttpResponse:
     access.require_coordinator(request.user)
-    plan = get_plan(request)
+    plan = plan_from_query(request)
     form = TaskForm(request.POST if request.method == "POST" else None, initial_plan=plan)
     if form.is_bound and form.is_valid():
         try:

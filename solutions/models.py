@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, ExpressionWrapper, F, Q, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, Length, RowNumber
+from django.db.models.functions import Coalesce, Greatest, Least, Length, RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,7 +129,7 @@ class Task(models.Model):
 
 
 class Timeliness(models.TextChoices):
-    """The four classes of Vietnamese deadline accounting (DESIGN.md)."""
+    """The four classes of Vietnamese deadline accounting (README: "Timeliness")."""
 
     ON_TIME = "on_time", _("Done on time")
     LATE = "late", _("Done late")
@@ -253,6 +253,22 @@ class AssignmentQuerySet(models.QuerySet):
         for task, short_name, name in named:
             first_leads.setdefault(task, []).append(short_name or name)
         return {row["task"]: TaskSummary(row, first_leads.get(row["task"], [])) for row in rows}
+
+
+def days_late_expression(on: datetime.date) -> Greatest:
+    """Assignment.days_late() in SQL, as a duration, on a queryset annotated by
+    with_timeliness(): past the due date to the completion; for a 100% report awaiting
+    verification, to the report's date (the coordinator's delay is not the unit's); else to
+    `on`. Zero for what is not late. Tests hold it and the Python method together."""
+    as_of = Value(on, output_field=models.DateField())
+    late = Case(
+        When(completed_on__lte=on, then=F("completed_on") - F("effective_due")),
+        When(pending_entry__isnull=False,
+             then=Least(TruncDate("latest_report_at"), as_of) - F("effective_due")),
+        default=as_of - F("effective_due"),
+        output_field=models.DurationField(),
+    )
+    return Greatest(late, Value(datetime.timedelta(0), output_field=models.DurationField()))
 
 
 FLAGS = ["due_soon", "stale", "awaiting", "extended"]
@@ -417,14 +433,16 @@ class Assignment(models.Model):
         return status, on <= due <= due_soon_until, last_activity < stale_before
 
     def days_late(self, on: datetime.date | None = None) -> int:
-        """Days past the due date: to the completion date, to the report awaiting verification
-        (the coordinator's delay is not the unit's), or to `on` while not done."""
-        if self.completed_on is not None:
+        """Days past the due date as of `on` (today by default): to the completion date, to
+        the report awaiting verification (the coordinator's delay is not the unit's), or to
+        `on` while not done. days_late_expression() is the same in SQL."""
+        on = on or timezone.localdate()
+        if self.completed_on is not None and self.completed_on <= on:
             end = self.completed_on
         elif self.pending_entry_id is not None:
-            end = timezone.localdate(self.latest_report_at)  # the report awaiting verification
+            end = min(timezone.localdate(self.latest_report_at), on)
         else:
-            end = on or timezone.localdate()
+            end = on
         return max((end - self.effective_due).days, 0)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from solutions import coordination, views
+from solutions import coordination, import_views, views
 
 app_name = "solutions"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
          name="assignment-extend"),
     path("verification/", coordination.verification_queue, name="verification-queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    # Importing a plan's task list from a file
+    path("plans/<int:plan_pk>/import/", import_views.plan_import, name="plan-import"),
+    path("plans/<int:plan_pk>/import/<str:token>/", import_views.import_preview,
+         name="plan-import-preview"),
+    path("plans/<int:plan_pk>/import/<str:token>/confirm/", import_views.import_confirm,
+         name="plan-import-confirm"),
 ]

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans import caching
-from plans.views import get_plan
+from plans.access import plan_from_query
 from solutions import access
 from solutions.coordination import history_context, render_assignment
 from solutions.filters import AssignmentFilter, TaskFilter
@@ -29,11 +28,11 @@ def _page(request, queryset, size=PAGE_SIZE):
 @require_safe
 def my_assignments(request):
     """The person's own units' assignments in the plan, overdue and due soon first."""
-    return caching.render_cached(request, "solutions/my_assignments.html", _my_assignments_context)
+    return render(request, "solutions/my_assignments.html", _my_assignments_context(request))
 
 
 def _my_assignments_context(request) -> dict:
-    plan = get_plan(request)
+    plan = plan_from_query(request)
     units = Unit.objects.filter(memberships__user=request.user).order_by("name")
     assignments = (
         Assignment.objects.filter(unit__in=units, task__plan=plan)
@@ -81,7 +80,7 @@ def evidence_download(request, pk):
 
 
 def _list_context(request, filterset_class, queryset):
-    plan = get_plan(request)
+    plan = plan_from_query(request)
     if plan is None:
         return None, None, queryset.none()
     filterset = filterset_class(
@@ -98,8 +97,7 @@ def _list_context(request, filterset_class, queryset):
 
 @require_safe
 def assignment_list(request):
-    return caching.render_cached(request, "solutions/assignment_list.html",
-                                 _assignment_list_context)
+    return render(request, "solutions/assignment_list.html", _assignment_list_context(request))
 
 
 def _assignment_list_context(request) -> dict:
@@ -114,7 +112,7 @@ def _assignment_list_context(request) -> dict:
 
 @require_safe
 def task_list(request):
-    return caching.render_cached(request, "solutions/task_list.html", _task_list_context)
+    return render(request, "solutions/task_list.html", _task_list_context(request))
 
 
 def _task_list_context(request) -> dict:

@@ -24,9 +24,8 @@ from units.models import Membership
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    from django.core.cache import cache
-
-    cache.clear()  # cached figures must not outlive the test that computed them
+    # No cache to clear: the figures cache is the database's, rolled back with each test (and
+    # keyed by ids that a flush between transactional tests never hands out again).
     settings.MEDIA_ROOT = tmp_path / "media"
     # argon2 costs ~0.1 s a password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

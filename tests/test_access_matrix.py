@@ -1,7 +1,7 @@
 """The access matrix: every URL pattern x every role x GET and POST, with the expected status.
 
 A row per URL pattern (and per owner for the objects of a unit: unit A's and unit B's), a column
-per role. Read it as the portal's access rules in one table (DESIGN.md, units/access.py):
+per role. Read it as the portal's access rules in one table (README, units/access.py):
 anonymous visitors are sent to the login page, outsiders get 404 (an object's existence is not
 revealed), read-only people get 403 on writes, coordinators and administrators may do everything.
 
@@ -226,7 +226,7 @@ def _import_token(w, role: str, client: Client) -> dict:
     if role not in ("coordinator", "admin"):
         client = Client()
         client.force_login(w.coordinator)
-    response = client.post(reverse("plans:plan-import", args=[w.plan.pk]),
+    response = client.post(reverse("solutions:plan-import", args=[w.plan.pk]),
                            {"file": _import_file(w)})
     assert response.status_code == 302, "the upload of the import fixture failed"
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
@@ -317,12 +317,12 @@ MATRIX: dict[str, list[Row]] = {
                          lambda w, *_: {"language": "en", "next": "/"}, writes=False)],
     "healthz": [Row(_none, (200,) * 7, (405,) * 7)],
     # --- plans: the dashboard, reporting periods, targets, import
-    "plans:dashboard": [Row(_none, READ_ALL, NO_POST)],
-    "plans:period-list": [Row(_plan, READ_ALL, NO_POST)],
-    "plans:period-report": [Row(_pk("period"), READ_ALL, NO_POST)],
-    "plans:period-report-xlsx": [Row(_pk("period"), READ_ALL, NO_POST)],
-    "plans:period-report-csv": [Row(_pk("period"), READ_ALL, NO_POST)],
-    "plans:period-close": [Row(_pk("closable"), COORDINATORS_READ, COORDINATORS_WRITE,
+    "insight:dashboard": [Row(_none, READ_ALL, NO_POST)],
+    "insight:period-list": [Row(_plan, READ_ALL, NO_POST)],
+    "insight:period-report": [Row(_pk("period"), READ_ALL, NO_POST)],
+    "insight:period-report-xlsx": [Row(_pk("period"), READ_ALL, NO_POST)],
+    "insight:period-report-csv": [Row(_pk("period"), READ_ALL, NO_POST)],
+    "insight:period-close": [Row(_pk("closable"), COORDINATORS_READ, COORDINATORS_WRITE,
                                lambda w, *_: {"confirm": "on"})],
     "plans:indicator-list": [Row(_plan, READ_ALL, NO_POST)],
     "plans:indicator-create": [Row(
@@ -341,10 +341,10 @@ MATRIX: dict[str, list[Row]] = {
                    "target": "97", "unit_of_measure": "%"},
     )],
     "plans:indicator-delete": [Row(_pk("indicator"), COORDINATORS_READ, COORDINATORS_WRITE)],
-    "plans:plan-import": [Row(_plan, COORDINATORS_READ, COORDINATORS_WRITE,
+    "solutions:plan-import": [Row(_plan, COORDINATORS_READ, COORDINATORS_WRITE,
                               lambda w, *_: {"file": _import_file(w)})],
-    "plans:plan-import-preview": [Row(_import_token, COORDINATORS_READ, NO_POST)],
-    "plans:plan-import-confirm": [Row(_import_token, NO_GET, COORDINATORS_WRITE)],
+    "solutions:plan-import-preview": [Row(_import_token, COORDINATORS_READ, NO_POST)],
+    "solutions:plan-import-confirm": [Row(_import_token, NO_GET, COORDINATORS_WRITE)],
     # --- solutions: lists, tasks, assignments, verification, evidence
     "solutions:my-assignments": [Row(_none, READ_ALL, NO_POST)],
     "solutions:task-list": [Row(_none, READ_ALL, NO_POST)],
@@ -384,10 +384,10 @@ MATRIX: dict[str, list[Row]] = {
     "solutions:evidence-download": _unit_rows(lambda o: _on(o, "entry"), A_READ, B_READ,
                                               NO_POST, NO_POST),
     # --- units
-    "units:unit-list": [Row(_none, READ_ALL, NO_POST)],
-    "units:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
-    "units:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
-    "units:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
+    "insight:unit-list": [Row(_none, READ_ALL, NO_POST)],
+    "insight:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
+    "insight:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
+    "insight:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
 }
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from plans.demo import DEFAULT_PASSWORD, load_demo
+from demo.loader import DEFAULT_PASSWORD, load_demo
 from plans.models import Plan, ReformArea
 from solutions.models import (
     Assignment,

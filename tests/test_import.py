@@ -2,7 +2,7 @@
 all-or-nothing import, the kept upload, and who may do it.
 
 The plan is a fresh plan for 2027 with the demo's areas and solutions; the units are the demo's
-(plans.demo.unit_specs), with their dates, so that only those active on 1/1/2027 match.
+(demo.loader.unit_specs), with their dates, so that only those active on 1/1/2027 match.
 """
 
 import datetime
@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
-from plans import demo, importer
+from demo import loader as demo
+from solutions import importer
 from plans.models import Plan, ReformArea
 from solutions.models import Assignment, Solution, Task
 from tests.factories import PlanFactory, TaskFactory, UserFactory
@@ -70,7 +71,7 @@ def table_of(file: SimpleUploadedFile) -> importer.Table:
 
 def upload(client: Client, plan, file):
     # English: Django's own messages and sizes ("6.0 MB", not "6,0 MB") in the source language.
-    return client.post(reverse("plans:plan-import", args=[plan.pk]), {"file": file},
+    return client.post(reverse("solutions:plan-import", args=[plan.pk]), {"file": file},
                        HTTP_ACCEPT_LANGUAGE="en")
 
 
@@ -431,7 +432,7 @@ def test_a_double_submit_imports_once(as_coordinator, fresh_plan, settings):
     with translation.override("en"):
         again = as_coordinator.post(confirm_url(preview), HTTP_ACCEPT_LANGUAGE="en",
                                     follow=True)
-    assert again.redirect_chain[0] == (reverse("plans:plan-import", args=[fresh_plan.pk]), 302)
+    assert again.redirect_chain[0] == (reverse("solutions:plan-import", args=[fresh_plan.pk]), 302)
     assert "This upload was already imported or has expired." in again.content.decode()
     assert Task.objects.filter(plan=fresh_plan).count() == 1
     assert Assignment.objects.count() == 1
@@ -486,14 +487,14 @@ def test_the_rows_are_never_sent_back_through_the_form(as_coordinator, fresh_pla
 @pytest.mark.parametrize("client_name", ["as_leader", "as_staff_a", "as_head_a"])
 def test_others_get_403(request, client_name, fresh_plan, settings):
     client = request.getfixturevalue(client_name)
-    url = reverse("plans:plan-import", args=[fresh_plan.pk])
+    url = reverse("solutions:plan-import", args=[fresh_plan.pk])
     assert client.get(url).status_code == 403
     response = client.post(url, {"file": csv_file(HEADER + "1.1,1,2,A,B,STP,,\n")})
     assert response.status_code == 403
     token = "a" * 43
-    assert client.get(reverse("plans:plan-import-preview",
+    assert client.get(reverse("solutions:plan-import-preview",
                               args=[fresh_plan.pk, token])).status_code == 403
-    assert client.post(reverse("plans:plan-import-confirm",
+    assert client.post(reverse("solutions:plan-import-confirm",
                                args=[fresh_plan.pk, token])).status_code == 403
     assert stored_uploads(settings) == [] and not Task.objects.exists()
 
@@ -507,19 +508,19 @@ def test_a_leaders_confirm_of_a_coordinators_upload_is_403(as_coordinator, as_le
 
 
 def test_anonymous_is_sent_to_the_login_page(anonymous, fresh_plan):
-    response = anonymous.get(reverse("plans:plan-import", args=[fresh_plan.pk]))
+    response = anonymous.get(reverse("solutions:plan-import", args=[fresh_plan.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_the_upload_page_links_the_samples(as_coordinator, fresh_plan):
-    html = as_coordinator.get(reverse("plans:plan-import", args=[fresh_plan.pk])).content.decode()
+    html = as_coordinator.get(reverse("solutions:plan-import", args=[fresh_plan.pk])).content.decode()
     assert "samples/ke-hoach-mau.xlsx" in html and "samples/ke-hoach-mau.csv" in html
     assert 'enctype="multipart/form-data"' in html
 
 
 def test_an_administrator_imports_from_the_plan_admin_page(as_admin, fresh_plan):
     change = as_admin.get(reverse("admin:plans_plan_change", args=[fresh_plan.pk]))
-    url = reverse("plans:plan-import", args=[fresh_plan.pk])
+    url = reverse("solutions:plan-import", args=[fresh_plan.pk])
     assert change.status_code == 200 and url in change.content.decode()
     preview = upload_ok(as_admin, fresh_plan,
                         csv_file(HEADER + "1.1,1,2,Một,Báo cáo,STP,,31/03/2027\n"))
@@ -533,7 +534,7 @@ def test_staff_need_the_permissions_to_add_tasks(fresh_plan):
     clerk = UserFactory(username="clerk", is_staff=True)
     client = Client()
     client.force_login(clerk)
-    url = reverse("plans:plan-import", args=[fresh_plan.pk])
+    url = reverse("solutions:plan-import", args=[fresh_plan.pk])
     assert client.get(url).status_code == 403
     clerk.user_permissions.add(*Permission.objects.filter(
         content_type__app_label="solutions", codename__in=["add_task", "add_assignment"]))

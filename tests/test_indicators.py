@@ -14,7 +14,7 @@ from django.utils import translation
 
 from plans.models import Indicator, IndicatorValue, ReportingPeriod
 from plans.services import ensure_periods
-from plans.targets import format_figure, indicator_summary, target_text
+from plans.views import format_figure, indicator_summary, target_text
 from tests.factories import PlanFactory
 
 LOGIN = "/accounts/login/"

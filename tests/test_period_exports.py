@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import override
 
-from plans.exports import filename
-from plans.services import close_period
+from insight.exports import filename
+from insight.services import close_period
 from solutions.services import extend_deadline
 from tests.factories import AssignmentFactory, TaskFactory
 from tests.test_periods import EXPECTED_TOTALS, build_world, report_pending
@@ -75,7 +75,7 @@ def find_row(ws, first_value) -> tuple:
 
 
 def test_csv_is_utf8_with_bom_and_keeps_vietnamese(as_leader, world, plan, english):
-    response = get(as_leader, "plans:period-report-csv", world["q1"])
+    response = get(as_leader, "insight:period-report-csv", world["q1"])
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
@@ -89,7 +89,7 @@ def test_csv_is_utf8_with_bom_and_keeps_vietnamese(as_leader, world, plan, engli
 
 
 def test_csv_has_the_header_block_and_every_table(as_leader, world, english):
-    rows = read_csv(get(as_leader, "plans:period-report-csv", world["q1"]))
+    rows = read_csv(get(as_leader, "insight:period-report-csv", world["q1"]))
     header = {row[0]: row[1] for row in rows[: rows.index([])]}
     assert header["Plan"] == world["q1"].plan.title
     assert header["Reporting period"] == f"First quarter {world['q1'].plan.year}"
@@ -117,7 +117,7 @@ def test_csv_keeps_formula_looking_text_as_text(as_leader, world, unit_a, englis
                        due_date=world["end"] - datetime.timedelta(days=1),
                        title='=HYPERLINK("http://evil.example","x")')
     AssignmentFactory(task=task, unit=unit_a)
-    rows = read_csv(get(as_leader, "plans:period-report-csv", world["q1"]))
+    rows = read_csv(get(as_leader, "insight:period-report-csv", world["q1"]))
     titles = [row[1] for row in section(rows, "Overdue at the period's end")]
     assert "'" + task.title in titles and task.title not in titles
 
@@ -126,7 +126,7 @@ def test_csv_keeps_formula_looking_text_as_text(as_leader, world, unit_a, englis
 
 
 def test_xlsx_has_a_sheet_per_breakdown_with_known_values(as_leader, world, plan, english):
-    response = get(as_leader, "plans:period-report-xlsx", world["q1"])
+    response = get(as_leader, "insight:period-report-xlsx", world["q1"])
     assert response.status_code == 200
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -175,16 +175,16 @@ def test_xlsx_keeps_formula_looking_text_as_text(as_leader, world, unit_a, engli
                        due_date=world["end"] - datetime.timedelta(days=1),
                        title="=1+1 rà soát")
     AssignmentFactory(task=task, unit=unit_a)
-    wb = load_xlsx(get(as_leader, "plans:period-report-xlsx", world["q1"]))
+    wb = load_xlsx(get(as_leader, "insight:period-report-xlsx", world["q1"]))
     cell = next(r[1] for r in wb["Overdue"].iter_rows() if r[0].value == task.code)
     assert cell.data_type == "s" and cell.value == "=1+1 rà soát"
 
 
 def test_staff_export_their_units_only(as_staff_a, world, unit_a, english):
-    wb = load_xlsx(get(as_staff_a, "plans:period-report-xlsx", world["q1"]))
+    wb = load_xlsx(get(as_staff_a, "insight:period-report-xlsx", world["q1"]))
     units = [row[1] for row in wb["Units"].iter_rows(values_only=True) if row[0] == unit_a.code]
     assert units == ["Sở Tư pháp"]
-    text = get(as_staff_a, "plans:period-report-csv", world["q1"]).content.decode("utf-8-sig")
+    text = get(as_staff_a, "insight:period-report-csv", world["q1"]).content.decode("utf-8-sig")
     assert "Thành phố Vinh" not in text
     assert "Your units only" in text
 
@@ -196,16 +196,16 @@ def test_exports_of_a_closed_period_keep_the_frozen_figures(
     extend_deadline(assignment=world["overdue"], user=coordinator,
                     new_due_date=world["end"] + datetime.timedelta(days=30),
                     reason="Gia hạn theo đề nghị của đơn vị")
-    wb = load_xlsx(get(as_coordinator, "plans:period-report-xlsx", world["q1"]))
+    wb = load_xlsx(get(as_coordinator, "insight:period-report-xlsx", world["q1"]))
     assert find_row(wb["Summary"], "Overdue")[1] == EXPECTED_TOTALS["overdue"]
     assert find_row(wb["Summary"], "Total")[1] == EXPECTED_TOTALS["total"]
     status = find_row(wb["Summary"], "Status")[1]
     assert status.startswith("Frozen on")
-    rows = read_csv(get(as_coordinator, "plans:period-report-csv", world["q1"]))
+    rows = read_csv(get(as_coordinator, "insight:period-report-csv", world["q1"]))
     summary = {row[0]: int(row[1]) for row in section(rows, "Summary")}
     assert summary["Overdue"] == 4 and summary["Total"] == 9
     # The open period with the same dates has moved on.
-    rows = read_csv(get(as_coordinator, "plans:period-report-csv", world["h1"]))
+    rows = read_csv(get(as_coordinator, "insight:period-report-csv", world["h1"]))
     summary = {row[0]: int(row[1]) for row in section(rows, "Summary")}
     assert summary["Overdue"] == 3 and summary["Total"] == 8
 
@@ -214,7 +214,7 @@ def test_frozen_exports_for_staff_show_the_province_beside_their_units(
     as_staff_a, coordinator, world, english
 ):
     close_period(period=world["q1"], user=coordinator)
-    wb = load_xlsx(get(as_staff_a, "plans:period-report-xlsx", world["q1"]))
+    wb = load_xlsx(get(as_staff_a, "insight:period-report-xlsx", world["q1"]))
     header = next(r for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Class")
     assert header[:4] == ("Class", "Assignments", "Share (%)", "Whole province")
     total = find_row(wb["Summary"], "Total")

@@ -254,9 +254,9 @@ def test_progress_form_takes_anything(pw, percent, note, evidence):
 # --- List pages and their filters ---------------------------------------------------------------
 
 LIST_PAGES = [
-    "plans:dashboard", "solutions:task-list", "solutions:assignment-list",
-    "solutions:my-assignments", "solutions:verification-queue", "units:unit-list",
-    "units:unit-ranking", "units:unit-heatmap",
+    "insight:dashboard", "solutions:task-list", "solutions:assignment-list",
+    "solutions:my-assignments", "solutions:verification-queue", "insight:unit-list",
+    "insight:unit-ranking", "insight:unit-heatmap",
 ]
 
 
@@ -293,20 +293,20 @@ def test_the_dashboard_takes_any_plan_and_period(pw, plan, period):
     params = {k: resolve(pw, v) for k, v in {"plan": plan, "period": period}.items()
               if v is not None}
     for client in (pw.staff_a, pw.coordinator):
-        response = client.get(reverse("plans:dashboard"), params)
+        response = client.get(reverse("insight:dashboard"), params)
         assert_answered(response, params, {200, 400, 404})
 
 
 @settings(FUZZ, max_examples=25)
 @given(data=st.data())
 def test_period_reports_take_any_query_string(pw, data):
-    name = data.draw(st.sampled_from(["plans:period-report", "plans:period-report-xlsx",
-                                      "plans:period-report-csv", "plans:period-list",
+    name = data.draw(st.sampled_from(["insight:period-report", "insight:period-report-xlsx",
+                                      "insight:period-report-csv", "insight:period-list",
                                       "plans:indicator-list", "solutions:task-detail",
-                                      "units:unit-detail"]), label="page")
+                                      "insight:unit-detail"]), label="page")
     params = data.draw(query_dicts(pw.ids), label="params")
-    args = {"plans:period-list": pw.plan.pk, "plans:indicator-list": pw.plan.pk,
-            "solutions:task-detail": pw.task.pk, "units:unit-detail": pw.unit_a.pk}
+    args = {"insight:period-list": pw.plan.pk, "plans:indicator-list": pw.plan.pk,
+            "solutions:task-detail": pw.task.pk, "insight:unit-detail": pw.unit_a.pk}
     url = reverse(name, args=[args.get(name, pw.periods[1].pk)])
     response = pw.staff_a.get(url, params)
     assert_answered(response, {"url": url, "params": params}, {200, 400, 404})
@@ -318,7 +318,7 @@ def test_closing_a_period_that_has_not_ended_changes_nothing(pw, confirm, extra)
     data = extra | ({"confirm": confirm} if confirm is not None else {})
     with rolled_back():
         before = db_state()
-        response = pw.coordinator.post(reverse("plans:period-close", args=[pw.open_period.pk]),
+        response = pw.coordinator.post(reverse("insight:period-close", args=[pw.open_period.pk]),
                                        data)
         assert_answered(response, data, FORM_ANSWERS)
         assert db_state() == before, f"a period not ended was closed: {data!r}"
@@ -355,7 +355,7 @@ def test_the_task_form_takes_anything(pw, data):
             assert Task.objects.filter(plan_id=fields["plan"], code=fields["code"].strip()).exists()
             assert "Task" in changed(before, after)
             assert_renders(pw.coordinator, [response["Location"], reverse("solutions:task-list"),
-                                            reverse("plans:dashboard")], fields)
+                                            reverse("insight:dashboard")], fields)
 
 
 @settings(FUZZ, max_examples=25)
@@ -370,7 +370,7 @@ def test_the_task_edit_form_takes_anything(pw, data, version):
         assert_unchanged_unless_accepted(response, before, fields)
         if response.status_code == 302:
             assert Task.objects.get(pk=pw.task.pk).version == 2
-            assert_renders(pw.coordinator, [response["Location"], reverse("plans:dashboard")],
+            assert_renders(pw.coordinator, [response["Location"], reverse("insight:dashboard")],
                            fields)
 
 
@@ -406,7 +406,7 @@ def test_the_extension_form_takes_anything(pw, new_due_date, reason, document):
             assert set(changed(before, after)) == {"Assignment", "DeadlineExtension"}, inputs
             assert_renders(pw.coordinator, [
                 reverse("solutions:assignment-detail", args=[pw.assignment_a.pk]),
-                reverse("plans:dashboard"), reverse("units:unit-ranking"),
+                reverse("insight:dashboard"), reverse("insight:unit-ranking"),
             ], inputs)
 
 
@@ -459,9 +459,9 @@ def test_the_indicator_form_takes_anything(pw, name, comparison, target, unit_of
         assert_unchanged_unless_accepted(response, before, inputs)
         if response.status_code == 302:
             assert_renders(pw.coordinator, [
-                reverse("plans:indicator-list", args=[pw.plan.pk]), reverse("plans:dashboard"),
+                reverse("plans:indicator-list", args=[pw.plan.pk]), reverse("insight:dashboard"),
             ], inputs)
-            assert_renders(pw.staff_a, [reverse("plans:dashboard")], inputs)
+            assert_renders(pw.staff_a, [reverse("insight:dashboard")], inputs)
 
 
 @FUZZ
@@ -483,7 +483,7 @@ def test_the_indicator_value_form_takes_anything(pw, indicator, period, actual, 
         assert_unchanged_unless_accepted(response, before, post)
         if response.status_code == 302:
             assert_renders(pw.coordinator, [
-                reverse("plans:indicator-list", args=[pw.plan.pk]), reverse("plans:dashboard"),
+                reverse("plans:indicator-list", args=[pw.plan.pk]), reverse("insight:dashboard"),
             ], post)
         # The preselection of the GET form takes anything too.
         response = pw.coordinator.get(url, {"indicator": indicator, "period": period})
@@ -508,7 +508,7 @@ def _uploads(settings_media) -> list[Path]:
                          st.binary(max_size=256).map(lambda b: b"PK\x03\x04" + b),
                          st.binary(max_size=256).map(lambda b: IMPORT_HEADER.encode() + b)))
 def test_the_import_takes_any_file(pw, name, content):
-    url = reverse("plans:plan-import", args=[pw.plan.pk])
+    url = reverse("solutions:plan-import", args=[pw.plan.pk])
     inputs = {"name": name, "content": content[:80]}
     with rolled_back():
         before, stored = db_state(), _uploads(django_settings.MEDIA_ROOT)
@@ -542,7 +542,7 @@ def test_the_import_takes_any_rows(pw, rows):
     every row is imported or nothing is, and no step answers 500."""
     text = IMPORT_HEADER + "".join(",".join(_csv_cell(c) for c in row) + "\n" for row in rows)
     inputs = {"rows": rows}
-    upload_url = reverse("plans:plan-import", args=[pw.plan.pk])
+    upload_url = reverse("solutions:plan-import", args=[pw.plan.pk])
     with rolled_back():
         before = db_state()
         response = pw.coordinator.post(upload_url, {
@@ -559,7 +559,7 @@ def test_the_import_takes_any_rows(pw, rows):
         after = db_state()
         if imported:
             assert {"Task", "Assignment"} <= set(changed(before, after)), inputs
-            assert_renders(pw.coordinator, [confirm["Location"], reverse("plans:dashboard")],
+            assert_renders(pw.coordinator, [confirm["Location"], reverse("insight:dashboard")],
                            inputs)
         else:
             assert after == before, f"a refused import changed {changed(before, after)}: {inputs!r}"
@@ -630,7 +630,7 @@ def test_a_nul_in_an_imported_cell_never_reaches_postgresql(pw, row):
     drop it), never a 500 at the confirmation."""
     text = IMPORT_HEADER + ",".join(_csv_cell(c) for c in row) + "\n"
     with rolled_back():
-        response = pw.coordinator.post(reverse("plans:plan-import", args=[pw.plan.pk]), {
+        response = pw.coordinator.post(reverse("solutions:plan-import", args=[pw.plan.pk]), {
             "file": SimpleUploadedFile("ke-hoach.csv", text.encode(), content_type="text/csv")})
         assert_answered(response, {"row": row}, FORM_ANSWERS)
         if response.status_code == 302:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from plans.models import Plan
 from solutions.models import Assignment, DeadlineExtension, ProgressEntry, Task
-from solutions.scale import apportion, plan_title, quota
+from demo.scale import apportion, plan_title, quota
 from units.access import LEADERS_GROUP
 from units.models import Membership, Unit
 

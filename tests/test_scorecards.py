@@ -35,7 +35,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from units import scorecards
+from insight import scorecards
 from units.models import Unit
 
 RANKING = "/units/ranking/"
@@ -319,7 +319,7 @@ def test_ranking_without_a_plan(as_leader):
 
 
 def test_url_name():
-    assert reverse("units:unit-ranking") == RANKING
+    assert reverse("insight:unit-ranking") == RANKING
 
 
 # --- The unit page ------------------------------------------------------------------------------

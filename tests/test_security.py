@@ -31,17 +31,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from reform_portal.middleware import IdleSessionMiddleware
-from reform_portal.sessions import SessionStore
 from solutions.models import ProgressEntry
+from plans.services import ensure_periods
 from tests.factories import PASSWORD
-from units.access import COORDINATORS_GROUP, LEADERS_GROUP
-from units.backends import ModelBackend
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 LOGIN = "/accounts/login/"
@@ -309,8 +308,9 @@ def objects(plan, task, assignment_a, assignment_b, unit_a, staff_a):
     assert response.status_code == 302
     entry = ProgressEntry.objects.get(assignment=assignment_a)
     # Checked in this order: "evidence" before "assignment" (evidence-download names an entry).
+    ensure_periods(plan)
     return {"evidence": entry, "entry": entry, "assignment": assignment_a, "task": task,
-            "unit": unit_a, "plan": plan}
+            "unit": unit_a, "period": plan.periods.get(kind="year"), "plan": plan}
 
 
 def portal_urls(objects) -> list[tuple[str, str]]:
@@ -346,9 +346,9 @@ def test_every_page_sends_the_security_headers(coordinator_client, objects):
             assert inline_code(response, csp) == [], f"{name} {url}"
     # The walk reached the portal's pages, not only redirects.
     assert {
-        "plans:dashboard", "solutions:my-assignments", "solutions:task-list",
+        "insight:dashboard", "solutions:my-assignments", "solutions:task-list",
         "solutions:task-detail", "solutions:assignment-list", "solutions:assignment-detail",
-        "solutions:evidence-download", "units:unit-list", "units:unit-detail", "healthz",
+        "solutions:evidence-download", "insight:unit-list", "insight:unit-detail", "healthz",
     } <= {name for name, code in answered.items() if code == 200}
 
 
@@ -536,40 +536,6 @@ def test_a_session_idle_longer_than_the_idle_time_ends(short_idle, staff_a):
         expire_date=timezone.now() - datetime.timedelta(seconds=1)
     )
     assert sent_to_login(client.get("/my/"))
-
-
-def test_the_session_engine_reads_what_django_wrote(staff_a):
-    """reform_portal.sessions reads the row itself: the same data, no session for an unknown,
-    expired or malformed key (and a fresh key is made when such a session is saved)."""
-    client = Client()
-    log_in(client, "staff_a")
-    key = session_key(client)
-    assert SessionStore(key).load() == Session.objects.get(pk=key).get_decoded()
-    assert SessionStore(key).get("_auth_user_id") == str(staff_a.pk)
-    for other in ("nosuchsessionkey00000000000000", "short", "'; DROP TABLE x; --"):
-        store = SessionStore(other)
-        assert store.load() == {}
-        assert store.session_key is None
-    Session.objects.filter(pk=key).update(expire_date=timezone.now())
-    store = SessionStore(key)
-    assert store.load() == {}
-    store["x"] = 1
-    store.save()
-    assert store.session_key != key  # never revives the expired row
-
-
-def test_the_person_comes_with_their_group_names(leader, coordinator, staff_a):
-    """units.backends reads the person and their groups in one statement (on PostgreSQL)."""
-    backend = ModelBackend()
-    with CaptureQueriesContext(connection) as queries:
-        people = [backend.get_user(user.pk) for user in (leader, coordinator, staff_a)]
-    assert len(queries) == 3
-    assert [p.username for p in people] == ["leader", "coordinator", "staff_a"]
-    assert [p._group_names for p in people] == [{LEADERS_GROUP}, {COORDINATORS_GROUP}, set()]
-    assert backend.get_user(10**9) is None
-    staff_a.is_active = False
-    staff_a.save()
-    assert backend.get_user(staff_a.pk) is None
 
 
 def test_logging_out_ends_the_session(staff_a):

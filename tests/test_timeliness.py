@@ -1,4 +1,4 @@
-"""Timeliness: the SQL annotation and the Python method against DESIGN.md, edge by edge.
+"""Timeliness: the SQL annotation and the Python method against the rule, edge by edge.
 
 Every case is judged as of a fixed date (ON), so nothing depends on the day the suite runs,
 and each case checks AssignmentQuerySet.with_timeliness() and Assignment.timeliness_on()

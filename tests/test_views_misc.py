@@ -19,7 +19,7 @@ from django.utils.translation import gettext, override
 from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactory
 
 LOGIN = "/accounts/login/"
-# Reachable without logging in, on purpose (DESIGN.md: "the login page and health check only";
+# Reachable without logging in, on purpose (README: "the login page and health check only";
 # the language switcher works on the login page too).
 ALLOWED_PUBLIC = {"login", "set_language", "healthz"}
 
@@ -55,7 +55,7 @@ def test_login_page_for_anonymous(anonymous):
 def test_logging_in_with_the_right_password_redirects(anonymous, staff_a):
     response = anonymous.post(LOGIN, {"username": "staff_a", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:dashboard")
+    assert response["Location"] == reverse("insight:dashboard")
     assert anonymous.get("/my/").status_code == 200
 
 
@@ -72,7 +72,7 @@ def test_login_ignores_a_next_on_another_site(anonymous, staff_a):
         LOGIN, {"username": "staff_a", "password": PASSWORD, "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:dashboard")
+    assert response["Location"] == reverse("insight:dashboard")
 
 
 def test_a_wrong_password_stays_on_the_form(anonymous, staff_a):
@@ -86,7 +86,7 @@ def test_a_wrong_password_stays_on_the_form(anonymous, staff_a):
 def test_a_logged_in_person_is_sent_on_from_the_login_page(as_staff_a):
     response = as_staff_a.get(LOGIN)
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:dashboard")
+    assert response["Location"] == reverse("insight:dashboard")
 
 
 def test_logout_is_a_post(as_staff_a):
@@ -243,9 +243,9 @@ def test_every_url_but_the_allowed_ones_needs_a_login(anonymous, assignment_a):
 def test_the_walk_covers_the_portal(db):
     names = {name for name, _ in patterns_to_check()}
     assert {
-        "plans:dashboard", "solutions:my-assignments", "solutions:task-list",
+        "insight:dashboard", "solutions:my-assignments", "solutions:task-list",
         "solutions:task-detail", "solutions:assignment-list", "solutions:assignment-detail",
-        "solutions:evidence-download", "units:unit-list", "units:unit-detail", "logout",
+        "solutions:evidence-download", "insight:unit-list", "insight:unit-detail", "logout",
     } <= names
     assert not any(name.startswith("admin:") for name in names)
 

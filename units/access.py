@@ -28,3 +28,14 @@ def is_leader(user) -> bool:
 def can_read_all(user) -> bool:
     """Coordinators, leaders and superusers read every unit's objects."""
     return is_coordinator(user) or is_leader(user)
+
+
+def get_unit(user, pk: int):
+    """A unit the person may see (all for read-all roles, else their own); else 404."""
+    from django.shortcuts import get_object_or_404
+
+    from units.models import Unit  # units.models reads the predicates above
+
+    return get_object_or_404(
+        Unit.objects.for_user(user).select_related("parent", "successor"), pk=pk
+    )

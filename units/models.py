@@ -91,7 +91,7 @@ class Unit(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("units:unit-detail", args=[self.pk])
+        return reverse("insight:unit-detail", args=[self.pk])
 
 
 class Membership(models.Model):

@@ -3,11 +3,21 @@
 Closing a period (plans.services.close_period) writes its report as a PeriodSnapshot. The admin
 already shows a closed period read-only and offers no delete; here the database refuses too,
 whatever the path: a closed period's row may not change or go, and a snapshot is append-only
-like the reports it froze (portal_refuse_change() of solutions/0005). Saving a closed period
+like the reports it froze (portal_refuse_change(), the same function solutions/0005 uses for
+the progress reports: created here too, so that plans need not wait for solutions). Saving a closed period
 unchanged still works (the admin's Save). PostgreSQL only, like the other triggers.
 """
 
 from django.db import migrations
+
+REFUSE_CHANGE = """
+CREATE OR REPLACE FUNCTION portal_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'integrity_constraint_violation';
+END;
+$$ LANGUAGE plpgsql;
+"""
 
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_refuse_closed_period_change() RETURNS trigger AS $$
@@ -28,6 +38,7 @@ $$ LANGUAGE plpgsql;
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(REFUSE_CHANGE, params=None)
     schema_editor.execute(FUNCTION, params=None)
     schema_editor.execute(
         "CREATE TRIGGER plans_reportingperiod_closed_frozen BEFORE UPDATE OR DELETE"
@@ -53,7 +64,6 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0003_data_version_function"),
-        ("solutions", "0005_append_only_records"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]

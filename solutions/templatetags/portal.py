@@ -4,13 +4,11 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from plans.caching import drawn
 from solutions.models import Timeliness
 
 register = template.Library()
@@ -35,39 +33,6 @@ def _assignments_url(script_prefix: str, plan_pk: int, filters: tuple, status: s
     if flag:
         params["flag"] = flag
     return f"{reverse('solutions:assignment-list')}?{urlencode(params)}"
-
-
-@register.simple_tag
-def figures_row(plan, row):
-    """A row of a figures table (includes/_figures_row.html), rendered once per (plan, figures,
-    language, script prefix): after a write most rows of a table show what they showed."""
-    return drawn(
-        "figures-row", (plan.pk, row, get_script_prefix()),
-        lambda: render_to_string("includes/_figures_row.html", {"plan": plan, "row": row}),
-    )
-
-
-@register.simple_tag
-def stacked_bar(figures):
-    """A Figures row as a stacked bar in SVG, its counts in words for screen readers.
-
-    No inline style and no script (the CSP allows neither); the colours come from the classes.
-    Coordinates are never localised (Vietnamese writes 1,5)."""
-    label = gettext(
-        "%(on_time)s done on time, %(late)s done late, %(in_progress)s in progress, "
-        "%(overdue)s overdue"
-    ) % {"on_time": figures.on_time, "late": figures.late,
-         "in_progress": figures.in_progress, "overdue": figures.overdue}
-    segments = "".join(
-        f'<rect class="seg seg--{cls}" x="{offset!r}" y="0" width="{share!r}" height="10"></rect>'
-        for cls, count, share, offset in figures.segments if count
-    )
-    return format_html(
-        '<svg class="stackbar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-        'aria-label="{}"><rect class="seg seg--empty" x="0" y="0" width="100" height="10">'
-        "</rect>{}</svg>",
-        label, mark_safe(segments),
-    )
 
 
 @register.inclusion_tag("includes/_status.html")

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from insight.dashboard import plan_assignments, sorted_unit_rows, unit_figures
+from plans.models import Plan
+from plans.access import plan_from_query
+from insight import scorecards
+from units.access import get_unit
+
+
+def _formula_context() -> dict:
+    """The numbers the score's explanation quotes (units/_score_formula.html)."""
+    return {
+        "stale_days": settings.STALE_DAYS,
+        "weights": {
+            "on_time": scorecards.WEIGHT_ON_TIME,
+            "compliance": scorecards.WEIGHT_COMPLIANCE,
+            "not_overdue": scorecards.WEIGHT_NOT_OVERDUE,
+            "divisor": scorecards.LATENESS_DIVISOR,
+            "cap": scorecards.LATENESS_CAP,
+        },
+    }
+
+
+PAGE_SIZE = 50  # rows of the unit list, and of each group of the ranking
+
+
+@require_safe
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Every unit the person may see with its figures in the plan, worst first."""
+    return render(request, "insight/unit_list.html", _unit_list_context(request))
+
+
+def _unit_list_context(request: HttpRequest) -> dict:
+    plan = plan_from_query(request)
+    rows = (sorted_unit_rows(request.user, plan_assignments(request.user, plan))
+            if plan else [])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = unit_figures(page.object_list)  # Figures of this page's rows only
+    return {"plan": plan, "page": page}
+
+
+def _with_page(request, group: scorecards.RankingGroup) -> scorecards.RankingGroup:
+    """The group with one page of its ranked cards (?page_<group>=n; each group pages alone)."""
+    group.page_param = f"page_{group.key}"
+    group.page = Paginator(group.cards, PAGE_SIZE).get_page(request.GET.get(group.page_param))
+    return group
+
+
+@require_safe
+def unit_ranking(request: HttpRequest) -> HttpResponse:
+    """Scorecards of the units the person may see, departments and localities apart, best first."""
+    return render(request, "insight/unit_ranking.html", _ranking_context(request))
+
+
+def _ranking_context(request: HttpRequest) -> dict:
+    plan = plan_from_query(request)
+    today = timezone.localdate()
+    return {
+        "plan": plan,
+        "plans": Plan.objects.all(),
+        "as_of": today,
+        "groups": [
+            _with_page(request, group)
+            for group in (scorecards.ranking(request.user, plan, today) if plan else [])
+        ],
+        **_formula_context(),
+    }
+
+
+@require_safe
+def unit_heatmap(request: HttpRequest) -> HttpResponse:
+    """Units x reform areas, coloured by share overdue: one heatmap per group of units."""
+    return render(request, "insight/unit_heatmap.html", _heatmap_context(request))
+
+
+def _heatmap_context(request: HttpRequest) -> dict:
+    plan = plan_from_query(request)
+    today = timezone.localdate()
+    heatmaps = []
+    if plan is not None:
+        for group in scorecards.GROUPS:
+            heatmap = scorecards.area_heatmap(request.user, plan, group, today)
+            if heatmap.rows or group != "other":
+                heatmaps.append(heatmap)
+    return {"plan": plan, "plans": Plan.objects.all(), "as_of": today, "heatmaps": heatmaps,
+            "max_rows": scorecards.HEATMAP_MAX_ROWS}
+
+
+@require_safe
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_unit(request.user, pk)
+    plan = plan_from_query(request)
+    today = timezone.localdate()
+    card = totals = page = None
+    if plan:
+        # The scorecard's aggregate also gives the unit's counts by class (totals).
+        card = scorecards.unit_scorecard(request.user, plan, unit, today)
+        totals = card.figures
+        assignments = plan_assignments(request.user, plan, today).filter(unit=unit)
+        page = Paginator(
+            assignments.select_related("task").by_urgency(), 50
+        ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "insight/unit_detail.html",
+        {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
+         "as_of": today, "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
+         **_formula_context()},
+    )

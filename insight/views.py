@@ -1,0 +1,157 @@
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from insight import cache, exports, reports
+from insight import dashboard as figures
+from plans.models import Plan, ReportingPeriod
+from insight.services import close_period
+from plans.services import ensure_periods
+from plans import access
+from plans.access import period_from_query, plan_from_query
+from plans.views import indicator_summary
+from units.access import is_coordinator
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "insight/dashboard.html", _dashboard_context(request))
+
+
+def _dashboard_context(request: HttpRequest) -> dict:
+    plan = plan_from_query(request)
+    today = timezone.localdate()
+    context = {
+        "plan": plan,
+        "plans": Plan.objects.all(),
+        "today": today,
+        "as_of": today,
+        "period": None,
+        "periods": [],
+        "due_soon_days": settings.DUE_SOON_DAYS,
+        "stale_days": settings.STALE_DAYS,
+    }
+    if plan is not None:
+        # The figures as of a period's end: what the report of that period would say.
+        period = period_from_query(plan, request.GET.get("period", ""))
+        as_of = period.end_date if period else today
+        context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
+        context |= figures.dashboard(request.user, plan, as_of)
+        context["indicators"] = indicator_summary(plan, period)
+    return context
+
+
+# --- Reporting periods --------------------------------------------------------------------------
+
+
+class ClosePeriodForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand the figures will be frozen"),
+        help_text=gettext_lazy(
+            "The report will keep today's figures for good: later progress reports, "
+            "verifications and deadline changes will not change it."
+        ),
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
+    )
+
+
+@require_safe
+def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access.get_plan(request.user, plan_pk)
+    ensure_periods(plan)
+    periods = plan.periods.select_related("closed_by")
+    return render(request, "insight/period_list.html", {
+        "plan": plan,
+        "periods": periods,
+        "today": timezone.localdate(),
+        "can_close": is_coordinator(request.user),
+    })
+
+
+# The page shows the worst rows; the XLSX and CSV carry every row.
+PAGE_UNITS, PAGE_OVERDUE = 50, 100
+
+
+def _report_data(period: ReportingPeriod, user) -> dict:
+    """The period's report for this person: a closed period's frozen figures as they are, an
+    open period's computed and cached like the dashboard's, with today's names."""
+    if period.is_closed:
+        return reports.report_for(period, user)
+    data = cache.cached_figures(
+        user, period.plan, period.end_date, f"period:{period.pk}",
+        lambda: reports.report_for(period, user),
+    )
+    return reports.with_current_names(data, period)
+
+
+@require_safe
+def period_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insight/period_report.html", _period_report_context(request, pk))
+
+
+def _period_report_context(request: HttpRequest, pk: int) -> dict:
+    period = access.get_period(request.user, pk)
+    return {
+        "plan": period.plan,
+        "period": period,
+        "report": reports.for_display(_report_data(period, request.user)),
+        "page_units": PAGE_UNITS,
+        "page_overdue": PAGE_OVERDUE,
+        "can_close": is_coordinator(request.user) and not period.is_closed,
+        "has_ended": timezone.localdate() > period.end_date,
+    }
+
+
+@require_safe
+def period_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(request.user, pk)
+    report = reports.for_display(_report_data(period, request.user))
+    return _attachment(exports.xlsx_bytes(period, report), exports.XLSX_CONTENT_TYPE,
+                       exports.filename(report, "xlsx"))
+
+
+@require_safe
+def period_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access.get_period(request.user, pk)
+    report = reports.for_display(_report_data(period, request.user))
+    return _attachment(exports.csv_bytes(period, report), exports.CSV_CONTENT_TYPE,
+                       exports.filename(report, "csv"))
+
+
+def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # A unit's staff download their units' rows only: no shared cache may keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a period: GET asks for confirmation, POST (ticked) freezes its report."""
+    period = access.get_period(request.user, pk, for_write=True)
+    form = ClosePeriodForm(request.POST if request.method == "POST" else None)
+    if period.is_closed:
+        messages.info(request, _("This period is already closed."))
+        return redirect("insight:period-report", pk=period.pk)
+    if form.is_valid():
+        try:
+            close_period(period=period, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The period is closed: its report is frozen."))
+        return redirect("insight:period-report", pk=period.pk)
+    return render(request, "insight/period_close.html", {
+        "plan": period.plan,
+        "period": period,
+        "form": form,
+        "has_ended": timezone.localdate() > period.end_date,
+    })
