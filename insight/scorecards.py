@@ -4,7 +4,7 @@ One aggregate query per table, whatever the number of units or assignments: ever
 Count or Sum over AssignmentQuerySet.with_timeliness() (the one definition of timeliness),
 grouped by unit with values("unit").annotate(...). Python only combines the per-unit sums.
 
-The score (shown on the ranking page in words and as a formula, see units/_score_formula.html):
+The score (shown on the ranking page in words and as a formula, see insight/_score_formula.html):
 
     score = 100 x (0.5 x on-time share + 0.2 x reporting compliance + 0.3 x (1 - overdue share))
             - min(10, average days late / 10), never below 0

@@ -13,7 +13,7 @@ from units.access import get_unit
 
 
 def _formula_context() -> dict:
-    """The numbers the score's explanation quotes (units/_score_formula.html)."""
+    """The numbers the score's explanation quotes (insight/_score_formula.html)."""
     return {
         "stale_days": settings.STALE_DAYS,
         "weights": {

@@ -141,7 +141,7 @@ class IndicatorValueInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    """Plan targets (chỉ tiêu); coordinators enter them in the portal (plans/targets.py)."""
+    """Plan targets (chỉ tiêu); coordinators enter them in the portal (plans/views.py)."""
 
     list_display = ["name", "plan", "comparison", "target", "unit_of_measure", "position"]
     list_select_related = ["plan"]

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/make_sample_plan.py [--year 2027]
 
-The rows use the demo's units (plans/demo.py) that exist from 1/7/2025 on: the provincial
+The rows use the demo's units (demo/loader.py) that exist from 1/7/2025 on: the provincial
 agencies after the merger of 1/3/2025 and the wards of the two-level local government, by code
 or by name, so the file imports cleanly into any plan from 2026 on. Deadlines are real date
 cells in the workbook, dd/mm/yyyy in the CSV; "thường xuyên" is an ongoing task.

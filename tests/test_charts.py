@@ -1,4 +1,4 @@
-"""Server-drawn SVG charts (plans/charts.py) and their template tags (plans/templatetags/charts.py).
+"""Server-drawn SVG charts (insight/charts.py) and their template tags (insight/templatetags/charts.py).
 
 The completion data set: the 2024 plan, as of 15/05/2024, unit A's assignments
 

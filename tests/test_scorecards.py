@@ -1,4 +1,4 @@
-"""Unit scorecards and the ranking of units (units/scorecards.py, /units/ranking/, the unit page).
+"""Unit scorecards and the ranking of units (insight/scorecards.py, /units/ranking/, the unit page).
 
 The scorecard data set, as of today (D), for unit A (Sở Tư pháp, provincial):
 

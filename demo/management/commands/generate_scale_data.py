@@ -7,7 +7,7 @@
     manage.py generate_scale_data --units 20 --tasks 30 --assignments 200 --entries 1000
 
 For load tests and the benchmark (make bench), never for production data. What it writes and
-what it skips (history rows, verifications): solutions/scale.py.
+what it skips (history rows, verifications): demo/scale.py.
 """
 
 import dataclasses
