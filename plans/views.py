@@ -64,6 +64,11 @@ def _dashboard_context(request) -> dict:
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)
+        # --- Reporting compliance in the current period (issue 11; moves with this view)
+        from solutions.models import reporting_compliance_for
+
+        context["compliance"] = reporting_compliance_for(request.user, plan, on=today)
+        # --- end of issue 11
     return context
 
 

@@ -20,4 +20,9 @@ urlpatterns = [
          name="assignment-extend"),
     path("verification/", coordination.verification_queue, name="verification-queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    # The conversation on an assignment and "Nhắc việc" (issue 11)
+    path("assignments/<int:pk>/comment/", views.assignment_comment, name="assignment-comment"),
+    path("assignments/<int:pk>/remind/", views.assignment_remind, name="assignment-remind"),
+    path("comments/<int:pk>/attachment/", views.comment_attachment, name="comment-attachment"),
+    path("units/<int:pk>/remind/", views.unit_remind, name="unit-remind"),
 ]

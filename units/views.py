@@ -107,10 +107,16 @@ def unit_detail(request, pk):
         page = Paginator(
             assignments.select_related("task").by_urgency(), 50
         ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "units/unit_detail.html",
-        {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
-         "as_of": today, "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
-         **_formula_context()},
-    )
+    context = {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
+               "as_of": today,
+               "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
+               **_formula_context()}
+    # --- Reporting compliance and "Nhắc việc" for the unit (issue 11; moves with this view)
+    from solutions.models import reporting_compliance_for
+    from units.access import is_coordinator
+
+    context["compliance"] = reporting_compliance_for(request.user, plan, unit=unit) if plan else None
+    context["can_remind"] = is_coordinator(request.user)
+    context["contacts"] = unit.memberships.filter(is_contact=True).select_related("user__profile")
+    # --- end of issue 11
+    return render(request, "units/unit_detail.html", context)
