@@ -44,10 +44,14 @@ class PortalMessage(EmailMultiAlternatives):
     (=?utf-8?q?=3Chttp...) is no link to a mail client."""
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+        # The parts are encoded as usual (quoted-printable at 78 columns); only serialising,
+        # where headers are folded, uses the longer line.
+        msg = super().message(policy=policy)
+        msg.policy = policy.clone(max_line_length=998)
+        return msg
 
 
-def build_message(delivery, connection=None) -> EmailMultiAlternatives:
+def build_message(delivery) -> EmailMultiAlternatives:
     """The message of a Delivery row, as it goes over SMTP."""
     headers = {}
     if delivery.unsubscribe_url:
@@ -60,7 +64,6 @@ def build_message(delivery, connection=None) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
         headers=headers,
-        connection=connection,
     )
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection
+from django.core.mail import mailers
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -187,7 +187,7 @@ def send_due(*, now: datetime.datetime | None = None, limit: int | None = None) 
     )
     if not due:
         return counts
-    connection = get_connection(fail_silently=False)
+    connection = mailers.default
     opened = False
     try:
         for pk in due:
@@ -202,7 +202,7 @@ def send_due(*, now: datetime.datetime | None = None, limit: int | None = None) 
                     if not opened:
                         connection.open()
                         opened = True
-                    mail.build_message(delivery, connection).send()
+                    connection.send_messages([mail.build_message(delivery)])
                 except Exception as error:  # noqa: BLE001 - every failure is logged, none lost
                     opened = False
                     try:

@@ -136,7 +136,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        self.domain_override = _site_domain()
-        self.use_https = settings.SITE_URL.startswith("https://")
-        return super().form_valid(form)
+        # Django's, with the links' host and scheme from SITE_URL rather than the request's
+        # Host header (which a client chooses).
+        form.save(
+            domain_override=_site_domain(),
+            use_https=settings.SITE_URL.startswith("https://"),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return super(auth_views.PasswordResetView, self).form_valid(form)

@@ -205,12 +205,20 @@ STALE_DAYS = env.int("STALE_DAYS", default=30)
 # --- Notifications: mail, background work, thresholds (issue 11) ------------------------------
 # SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.gov.vn:587); unset, messages are
 # written as files under var/mail/ (the local demo) and shown in the portal's delivery log.
+# (Django 6.1's MAILERS: the EMAIL_* settings it replaces are deprecated.)
 if "EMAIL_URL" in env:
-    vars().update(env.email_url("EMAIL_URL"))
+    _mail = env.email_url("EMAIL_URL")
+    MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": {
+        "host": _mail.get("EMAIL_HOST", "localhost"), "port": _mail.get("EMAIL_PORT") or 25,
+        "username": _mail.get("EMAIL_HOST_USER", ""),
+        "password": _mail.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": bool(_mail.get("EMAIL_USE_TLS")), "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }}}
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "OPTIONS": {"file_path": str(env.path(
+                               "EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail"))}}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL",
                              default="Cổng CCHC Nghệ An <no-reply@cchc.nghean.gov.vn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
