@@ -118,7 +118,8 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notifications/delivery_detail.html", {"delivery": delivery})
 
 
-def ratelimited(request: HttpRequest, exception) -> HttpResponse:
+def ratelimited(request: HttpRequest, exception=None) -> HttpResponse:
+    """Too many password reset requests from one address: 429 and a page that says so."""
     return render(request, "registration/password_reset_limited.html", status=429)
 
 
@@ -127,13 +128,18 @@ def _site_domain() -> str:
 
 
 @method_decorator(ratelimit(key="ip", rate=lambda g, r: settings.PASSWORD_RESET_RATE,
-                            method="POST", block=True), name="post")
+                            method="POST", block=False), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's own reset by email, rate-limited per address; links built from SITE_URL."""
 
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            return ratelimited(request, None)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         # Django's, with the links' host and scheme from SITE_URL rather than the request's

@@ -240,7 +240,6 @@ NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
 # Password reset requests allowed per address (django-ratelimit's rate syntax).
 PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
-RATELIMIT_VIEW = "notifications.views.ratelimited"
 
 # Security headers. HTTPS-only settings are switched on by the environment in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
