@@ -101,12 +101,14 @@ def test_the_head_gets_escalations_and_sở_nội_vụ_the_oldest(
         unit_a_work, head_a, staff_a, coordinator, workday, settings):
     settings.NOTIFY_ESCALATE_HEAD_DAYS = 5
     settings.NOTIFY_ESCALATE_PROVINCE_DAYS = 10
+    for person in (head_a, coordinator):  # messages in the person's language: English here
+        Profile.objects.create(user=person, language="en")
     build_digests(now=_at(workday))
     head = _digest(head_a, workday).body
     escalated = head.split("Escalated to you as head of the unit", 1)
     assert len(escalated) == 2, head
     assert "9.2" in escalated[1] and "5 or more are escalated" in escalated[1]
-    assert "Escalated to you" not in _digest(staff_a, workday).body
+    assert "Chuyển lên lãnh đạo đơn vị" not in _digest(staff_a, workday).body  # Vietnamese
     province = _digest(coordinator, workday).body
     assert "Escalated to Sở Nội vụ" in province
     assert "9.3" in province and "9.2" not in province  # 20 >= 15 working days; 7 is not

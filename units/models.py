@@ -161,7 +161,7 @@ class Profile(models.Model):
     notify_extended = models.BooleanField(_("a deadline of my unit is extended"), default=True)
     notify_assigned = models.BooleanField(_("a new assignment for my unit"), default=True)
     notify_awaiting = models.BooleanField(
-        _("a 100% report awaits verification (coordinators)"), default=True
+        _("a finished report awaits verification (coordinators)"), default=True
     )
     notify_comment = models.BooleanField(_("a new comment on an assignment"), default=True)
     notify_reminder = models.BooleanField(_("reminders (Nhắc việc)"), default=True)

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('notify_verified', models.BooleanField(default=True, verbose_name='a report of my unit is verified')),
                 ('notify_extended', models.BooleanField(default=True, verbose_name='a deadline of my unit is extended')),
                 ('notify_assigned', models.BooleanField(default=True, verbose_name='a new assignment for my unit')),
-                ('notify_awaiting', models.BooleanField(default=True, verbose_name='a 100% report awaits verification (coordinators)')),
+                ('notify_awaiting', models.BooleanField(default=True, verbose_name='a finished report awaits verification (coordinators)')),
                 ('notify_comment', models.BooleanField(default=True, verbose_name='a new comment on an assignment')),
                 ('notify_reminder', models.BooleanField(default=True, verbose_name='reminders (Nhắc việc)')),
                 ('language', models.CharField(choices=[('vi', 'Tiếng Việt'), ('en', 'English')], default='vi', max_length=5, verbose_name='language')),
