@@ -42,6 +42,13 @@ run: install
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@# Beside gunicorn: the tasks worker (mail) and the schedule every minute (digests,
+	@# reminders, escalations, retries); each in its own process group, stopped with gunicorn.
+	@set -m; \
+	$(PY) manage.py db_worker --interval 2 & worker=$$!; \
+	( while true; do $(PY) manage.py run_schedule; sleep 60; done ) & schedule=$$!; \
+	trap 'kill -- -$$worker -$$schedule 2>/dev/null; wait 2>/dev/null' EXIT INT TERM; \
+	echo "Worker (pid $$worker) and schedule (pid $$schedule) started; mail goes to var/mail/"; \
 	$(VENV)/bin/gunicorn reform_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1 --no-control-socket
 

@@ -9,7 +9,8 @@ from insight.dashboard import plan_assignments, sorted_unit_rows, unit_figures
 from plans.models import Plan
 from plans.access import plan_from_query
 from insight import scorecards
-from units.access import get_unit
+from solutions.models import reporting_compliance_for
+from units.access import get_unit, is_coordinator
 
 
 def _formula_context() -> dict:
@@ -105,10 +106,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         page = Paginator(
             assignments.select_related("task").by_urgency(), 50
         ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "insight/unit_detail.html",
-        {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
-         "as_of": today, "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
-         **_formula_context()},
-    )
+    context = {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
+               "as_of": today,
+               "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
+               **_formula_context()}
+    context["compliance"] = reporting_compliance_for(request.user, plan, unit=unit) if plan else None
+    context["can_remind"] = is_coordinator(request.user)
+    context["contacts"] = unit.memberships.filter(is_contact=True).select_related("user__profile")
+    return render(request, "insight/unit_detail.html", context)

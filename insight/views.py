@@ -17,6 +17,7 @@ from plans.services import ensure_periods
 from plans import access
 from plans.access import period_from_query, plan_from_query
 from plans.views import indicator_summary
+from solutions.models import reporting_compliance_for
 from units.access import is_coordinator
 
 
@@ -45,6 +46,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)
+        context["compliance"] = reporting_compliance_for(request.user, plan, on=today)
     return context
 
 

@@ -40,11 +40,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "reform_portal.apps.PortalConfig",
     "units",
     "plans",
     "solutions",
     "insight",
+    "notifications",
     "demo",
 ]
 
@@ -194,6 +196,45 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Timeliness (README: "Timeliness"): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)
+
+# --- Notifications: mail, background work, thresholds (issue 11) ------------------------------
+# SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.gov.vn:587); unset, messages are
+# written as files under var/mail/ (the local demo) and shown in the portal's delivery log.
+# (Django 6.1's MAILERS: the EMAIL_* settings it replaces are deprecated.)
+if "EMAIL_URL" in env:
+    _mail = env.email_url("EMAIL_URL")
+    MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": {
+        "host": _mail.get("EMAIL_HOST", "localhost"), "port": _mail.get("EMAIL_PORT") or 25,
+        "username": _mail.get("EMAIL_HOST_USER", ""),
+        "password": _mail.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": bool(_mail.get("EMAIL_USE_TLS")), "use_ssl": bool(_mail.get("EMAIL_USE_SSL")),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }}}
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                           "OPTIONS": {"file_path": str(env.path(
+                               "EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail"))}}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL",
+                             default="Cổng CCHC Nghệ An <no-reply@cchc.nghean.gov.vn>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as people reach it: every link in a mail is absolute from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Background work: Django's tasks framework on the database (manage.py db_worker).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
+                                        default="django_tasks_db.DatabaseBackend")}}
+# Digests list what is due within this many working days.
+NOTIFY_DUE_WITHIN_WORKING_DAYS = env.int("NOTIFY_DUE_WITHIN_WORKING_DAYS", default=5)
+# Overdue this many working days: into the unit head's digest; this many more: Sở Nội vụ's.
+NOTIFY_ESCALATE_HEAD_DAYS = env.int("NOTIFY_ESCALATE_HEAD_DAYS", default=5)
+NOTIFY_ESCALATE_PROVINCE_DAYS = env.int("NOTIFY_ESCALATE_PROVINCE_DAYS", default=10)
+# Reminders before a reporting cut-off, in working days: communes and departments first.
+NOTIFY_REMINDER_FIRST_WORKING_DAYS = env.int("NOTIFY_REMINDER_FIRST_WORKING_DAYS", default=5)
+NOTIFY_REMINDER_SECOND_WORKING_DAYS = env.int("NOTIFY_REMINDER_SECOND_WORKING_DAYS", default=2)
+# A message that could not be sent is retried after 1, 2, 4... minutes, at most this many times.
+NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+# Password reset requests allowed per address (django-ratelimit's rate syntax).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
 
 # Security headers. HTTPS-only settings are switched on by the environment in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

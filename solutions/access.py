@@ -58,3 +58,25 @@ def get_entry_for_download(user, pk) -> ProgressEntry:
         ).exclude(evidence=""),
         pk=pk,
     )
+
+
+def get_assignment_for_comment(user, pk) -> Assignment:
+    """Writing in an assignment's conversation: its unit's members and coordinators; the
+    leader reads it only (403); outsiders get 404."""
+    return get_assignment(user, pk, for_write=True)
+
+
+def get_comment_for_download(user, pk):
+    from solutions.models import Comment
+
+    return get_object_or_404(Comment.objects.for_user(user).exclude(attachment=""), pk=pk)
+
+
+def get_unit_for_reminder(user, pk):
+    """"Nhắc việc" for a whole unit: coordinators only; anyone else who sees it gets 403."""
+    from units.models import Unit
+
+    unit = get_object_or_404(Unit.objects.for_user(user), pk=pk)
+    if not is_coordinator(user):
+        raise PermissionDenied
+    return unit

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from plans.models import Plan, ReformArea
 from solutions import importer
 from solutions.evidence import ACCEPTED_HELP, validate_evidence
-from solutions.models import Assignment, Solution, Task
+from solutions.models import (
+    COMMENT_MAX_LENGTH,
+    REMINDER_MESSAGE_MAX_LENGTH,
+    Assignment,
+    Solution,
+    Task,
+)
 from units.models import Unit
 
 
@@ -345,3 +351,37 @@ class PlanImportForm(forms.Form):
     @property
     def suffix(self) -> str:
         return PurePath(self.cleaned_data["file"].name).suffix.lower()
+
+
+# --- The conversation and reminders (issue 11) --------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write a message."),
+            "max_length": _("A message has at most %(limit_value)d characters (it has "
+                            "%(show_value)d)."),
+        },
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"), required=False, help_text=ACCEPTED_HELP,
+        validators=[validate_evidence],
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Write a message."), code="required")
+        return body
+
+
+class RemindForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the unit (optional)"), required=False,
+        max_length=REMINDER_MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("A message has at most %(limit_value)d characters.")},
+    )

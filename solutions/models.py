@@ -568,3 +568,198 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.assignment} → {self.new_due_date:%d/%m/%Y}"
+
+
+# --- The conversation on an assignment and the coordinator's reminders (issue 11) -------------
+
+COMMENT_MAX_LENGTH = 5000
+REMINDER_MESSAGE_MAX_LENGTH = 1000
+
+
+def comment_upload_to(comment: "Comment", filename: str) -> str:
+    # A random name, as for evidence: the uploader's name is kept for display only.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = timezone.localdate()
+    return f"comments/{today:%Y/%m}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Comments a person may read: those on the assignments they may see."""
+        return self.filter(assignment__in=Assignment.objects.for_user(user))
+
+
+class Comment(models.Model):
+    """A message in an assignment's conversation (trao đổi) between its unit and Sở Nội vụ.
+
+    Append-only like progress reports (triggers on PostgreSQL, migration 0007). A coordinator's
+    return reason opens the conversation: it is stored as a comment linked to that decision.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    attachment = models.FileField(
+        _("attachment"), upload_to=comment_upload_to, blank=True, max_length=200
+    )
+    attachment_name = models.CharField(_("attachment name"), max_length=255, blank=True)
+    verification = models.OneToOneField(
+        Verification, verbose_name=_("return decision"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="comment",
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="comment_body_not_blank", condition=~Q(body="")),
+        ]
+        indexes = [
+            models.Index(fields=["assignment", "created_at"], name="comment_assignment_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.author_id} · {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_attachment_url(self):
+        return reverse("solutions:comment-attachment", args=[self.pk])
+
+
+class Reminder(models.Model):
+    """"Nhắc việc": a reminder sent to an assignment's unit, at most once a day per assignment.
+
+    Sent by a coordinator (with an optional message), or by the schedule before a reporting
+    period's cut-off (sent_by empty). The unique constraint makes a second press the same day
+    a message to the coordinator, not a second reminder.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    message = models.TextField(_("message"), blank=True, max_length=REMINDER_MESSAGE_MAX_LENGTH)
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "sent_on"],
+                                    name="reminder_once_a_day_per_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.sent_on:%d/%m/%Y}"
+
+
+# --- Reporting compliance: defined once (the unit page, the dashboard, the reminders) ----------
+
+
+def current_reporting_window(plan: Plan, on: datetime.date | None = None):
+    """(start, end, period) of the reporting window that `on` falls in: from the day after the
+    previous period's cut-off to the next cut-off (Q1 15/12-14/3, then 15/3-14/6, 15/6-14/9,
+    15/9-14/12). The periods themselves are cumulative (the 6 months start 15/12); a report
+    "in the current period" means one since the last cut-off. None when the plan has none."""
+    on = on or timezone.localdate()
+    periods = sorted(plan.periods.all(), key=lambda p: p.end_date)
+    for index, period in enumerate(periods):
+        if period.end_date >= on:
+            start = (periods[index - 1].end_date + datetime.timedelta(days=1)
+                     if index else period.start_date)
+            return start, period.end_date, period
+    return None
+
+
+def reporting_compliance(assignments: AssignmentQuerySet, *, since: datetime.date,
+                         on: datetime.date | None = None) -> dict[int, dict]:
+    """Per unit: its open assignments (not done, not awaiting verification) as of `on`, how
+    many had a report on or after `since`, the share (1.0 when nothing is open), and whether
+    the unit was reminded since then and still has open assignments with no report after the
+    reminder ("reminded, still not reporting"). One aggregate query."""
+    on = on or timezone.localdate()
+    since_moment = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    reported = models.Exists(ProgressEntry.objects.filter(
+        assignment=models.OuterRef("pk"), reported_at__gte=since_moment))
+    reminded = models.Exists(Reminder.objects.filter(
+        assignment=models.OuterRef("pk"), sent_on__gte=since, sent_on__lte=on))
+    # Reported after the latest reminder: the reminder was heeded.
+    latest_reminder = models.Subquery(
+        Reminder.objects.filter(assignment=models.OuterRef("pk"), sent_on__gte=since)
+        .order_by("-sent_at").values("sent_at")[:1])
+    rows = (
+        assignments.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=on),
+                           pending_entry__isnull=True)
+        .alias(reported=reported, reminded=reminded, last_reminder=latest_reminder)
+        .values("unit")
+        .annotate(
+            open=CountRows(),
+            reported=CountRows(filter=Q(reported=True)),
+            reminded_silent=CountRows(filter=Q(reminded=True) & (
+                Q(latest_report_at__isnull=True) | Q(latest_report_at__lt=F("last_reminder"))
+            )),
+        )
+        .order_by()
+    )
+    return {
+        row["unit"]: {
+            "open": row["open"],
+            "reported": row["reported"],
+            "share": row["reported"] / row["open"] if row["open"] else 1.0,
+            "reminded_silent": row["reminded_silent"],
+        }
+        for row in rows
+    }
+
+
+def compliance_summary(assignments: AssignmentQuerySet, *, since: datetime.date,
+                       on: datetime.date | None = None) -> dict:
+    """reporting_compliance() over all the units: totals, the share, and the ids of the units
+    reminded and still not reporting (for the dashboard)."""
+    by_unit = reporting_compliance(assignments, since=since, on=on)
+    open_ = sum(r["open"] for r in by_unit.values())
+    reported = sum(r["reported"] for r in by_unit.values())
+    silent = sorted(u for u, r in by_unit.items() if r["reminded_silent"])
+    return {"open": open_, "reported": reported,
+            "share": reported / open_ if open_ else 1.0,
+            "percent": round(100 * reported / open_, 1) if open_ else 100.0,
+            "units_total": len(by_unit), "silent_unit_ids": silent}
+
+
+def reporting_compliance_for(user, plan: Plan, *, unit: Unit | None = None,
+                             on: datetime.date | None = None) -> dict | None:
+    """What the unit page and the dashboard show: compliance_summary() over the assignments
+    the person may see in the plan (of one unit, if given), in the current reporting window,
+    with the window's dates and the first units reminded and still not reporting. None when the
+    plan has no period left. Three queries (periods, the aggregate, the silent units' names)."""
+    window = current_reporting_window(plan, on)
+    if window is None:
+        return None
+    since, cutoff, period = window
+    assignments = Assignment.objects.for_user(user).filter(task__plan=plan)
+    if unit is not None:
+        assignments = assignments.filter(unit=unit)
+    summary = compliance_summary(assignments, since=since, on=on)
+    silent = summary["silent_unit_ids"]
+    summary |= {
+        "since": since, "cutoff": cutoff, "period": period,
+        "silent_count": len(silent),
+        "silent_units": list(Unit.objects.filter(pk__in=silent[:200]).order_by("name")[:20])
+        if silent else [],
+    }
+    return summary

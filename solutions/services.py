@@ -9,15 +9,17 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from solutions.models import (
     Assignment,
+    Comment,
     DeadlineExtension,
     ProgressEntry,
+    Reminder,
     Task,
     Verification,
 )
@@ -133,6 +135,9 @@ def return_completion(*, assignment: Assignment, user, reason: str) -> Verificat
     locked.pending_entry = None
     locked.returned_reason = reason
     locked.save(update_fields=["pending_entry", "returned_reason"])
+    # The reason opens the assignment's conversation: the unit answers below it.
+    Comment.objects.create(assignment=locked, author=user, body=reason,
+                           verification=verification, created_at=verification.decided_at)
     _refresh(assignment, locked, "pending_entry_id", "returned_reason")
     return verification
 
@@ -228,3 +233,60 @@ def assign_task(
         )
     # With history rows, like every other change to assignments.
     return bulk_create_with_history(new, Assignment, default_user=user)
+
+
+# --- The conversation and reminders (issue 11) ----------------------------------------------
+
+
+def comment_create(
+    *, assignment: Assignment, user, body: str, attachment: UploadedFile | None = None
+) -> Comment:
+    """Add a message to the assignment's conversation (append-only), with an optional file
+    checked like evidence by the form. The file is removed again if the row is not saved."""
+    comment = Comment(assignment=assignment, author=user, body=body.strip())
+    if attachment:
+        comment.attachment_name = attachment.name[:255]
+        comment.attachment = attachment
+    try:
+        with transaction.atomic():
+            comment.save()
+    except Exception:
+        if comment.attachment and comment.attachment._committed:
+            comment.attachment.storage.delete(comment.attachment.name)
+        raise
+    return comment
+
+
+class AlreadyReminded(Exception):
+    """The assignment was reminded today already (at most once a day)."""
+
+
+def reminder_send(*, assignment: Assignment, user, message: str = "") -> Reminder:
+    """A coordinator's "Nhắc việc": recorded on the assignment, told to its unit by the
+    schedule. A second one the same day (or two coordinators at once) raises AlreadyReminded:
+    the unique constraint decides, not a check that two requests could both pass."""
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            return Reminder.objects.create(assignment=assignment, sent_by=user,
+                                           message=(message or "").strip(), sent_on=today)
+    except IntegrityError:
+        raise AlreadyReminded from None
+
+
+def reminders_send_for_unit(*, unit: Unit, user, message: str = "") -> int:
+    """"Nhắc việc" for a unit: every open assignment of it not yet reminded today. Returns
+    how many were reminded."""
+    today = timezone.localdate()
+    open_ids = list(
+        Assignment.objects.filter(unit=unit, completed_on__isnull=True,
+                                  task__plan__status="active")
+        .exclude(reminders__sent_on=today).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        made = Reminder.objects.bulk_create(
+            [Reminder(assignment_id=pk, sent_by=user, message=(message or "").strip(),
+                      sent_on=today) for pk in open_ids],
+            ignore_conflicts=True,
+        )
+    return len(made)

@@ -26,4 +26,9 @@ urlpatterns = [
          name="plan-import-preview"),
     path("plans/<int:plan_pk>/import/<str:token>/confirm/", import_views.import_confirm,
          name="plan-import-confirm"),
+    # The conversation on an assignment and "Nhắc việc" (issue 11)
+    path("assignments/<int:pk>/comment/", views.assignment_comment, name="assignment-comment"),
+    path("assignments/<int:pk>/remind/", views.assignment_remind, name="assignment-remind"),
+    path("comments/<int:pk>/attachment/", views.comment_attachment, name="comment-attachment"),
+    path("units/<int:pk>/remind/", views.unit_remind, name="unit-remind"),
 ]

@@ -6,15 +6,21 @@ from django.db.models.functions import Length
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import plan_from_query
 from solutions import access
 from solutions.coordination import history_context, render_assignment
 from solutions.filters import AssignmentFilter, TaskFilter
-from solutions.forms import ProgressForm
+from solutions.forms import CommentForm, ProgressForm, RemindForm
 from solutions.models import Assignment, Task, TaskSummary
-from solutions.services import record_progress
+from solutions.services import (
+    AlreadyReminded,
+    comment_create,
+    record_progress,
+    reminder_send,
+    reminders_send_for_unit,
+)
 from units.access import can_read_all, is_coordinator
 from units.models import Unit
 
@@ -160,3 +166,66 @@ def task_detail(request, pk):
     if context["is_coordinator"]:
         context |= history_context(task)
     return render(request, "solutions/task_detail.html", context)
+
+
+# --- The conversation and "Nhắc việc" (issue 11) ------------------------------------------------
+
+
+@require_POST
+def assignment_comment(request, pk):
+    """Add a message to the assignment's conversation; a bad one re-renders the page (400)."""
+    assignment = access.get_assignment_for_comment(request.user, pk)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        comment_create(assignment=assignment, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your message was added to the conversation."))
+        return redirect(f"{assignment.get_absolute_url()}#conversation")
+    # The conversation tag (solutions/templatetags/conversation.py) shows this bound form.
+    request.comment_form = form
+    return render_assignment(request, assignment, status=400)
+
+
+@require_POST
+def assignment_remind(request, pk):
+    """A coordinator's "Nhắc việc": at most once a day per assignment."""
+    assignment = access.get_assignment(request.user, pk, for_coordination=True)
+    form = RemindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("message", [])))
+    else:
+        try:
+            reminder_send(assignment=assignment, user=request.user,
+                          message=form.cleaned_data["message"])
+        except AlreadyReminded:
+            messages.warning(request, _("This assignment was already reminded today; a reminder "
+                                        "goes at most once a day."))
+        else:
+            messages.success(request, _("The reminder was sent to the unit."))
+    return redirect(f"{assignment.get_absolute_url()}#conversation")
+
+
+@require_POST
+def unit_remind(request, pk):
+    """"Nhắc việc" for every open assignment of a unit not yet reminded today."""
+    unit = access.get_unit_for_reminder(request.user, pk)
+    form = RemindForm(request.POST)
+    count = 0
+    if form.is_valid():
+        count = reminders_send_for_unit(unit=unit, user=request.user,
+                                        message=form.cleaned_data["message"])
+    if count:
+        messages.success(request, _("Reminders were sent for %(count)s open assignments.")
+                         % {"count": count})
+    else:
+        messages.warning(request, _("No open assignment of this unit was left to remind today."))
+    return redirect(unit.get_absolute_url())
+
+
+@require_safe
+def comment_attachment(request, pk):
+    comment = access.get_comment_for_download(request.user, pk)
+    try:
+        handle = comment.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=comment.attachment_name or None)

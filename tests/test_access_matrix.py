@@ -56,14 +56,18 @@ from tests.factories import (
     UserFactory,
 )
 from units.access import COORDINATORS_GROUP, LEADERS_GROUP
-from units.models import Membership, Unit
+from notifications.models import Delivery, Notice
+from solutions.models import Comment, Reminder
+from units.models import Membership, Profile, Unit
 
 LOGIN_URL = "/accounts/login/"
 LOGIN = "login"  # expected: 302 to the login page with ?next= (anonymous visitors)
 ROLES = ("anonymous", "staff_a", "staff_b", "head_a", "coordinator", "leader", "admin")
 # A refused POST must change nothing; 405 too (the method is refused before anything else).
 REFUSED = {LOGIN, 403, 404, 405}
-PUBLIC = {"login", "set_language", "healthz"}  # as in test_views_misc.ALLOWED_PUBLIC
+PUBLIC = {"login", "set_language", "healthz",  # as in test_views_misc.ALLOWED_PUBLIC
+          "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete", "notifications:unsubscribe"}
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 IMPORT_HEADER = "Mã,Lĩnh vực,Giải pháp,Nhiệm vụ,Sản phẩm,Chủ trì,Phối hợp,Thời hạn\n"
@@ -139,7 +143,29 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         entry_a=entry_a, entry_b=entry_b, period=periods["h1"],
         closable=last_year.periods.get(kind=ReportingPeriod.Kind.YEAR),
         indicator=indicator, coordinator=users["coordinator"],
+        **_notifications_world(users, assignment_a, assignment_b),
     )
+
+
+def _notifications_world(users, assignment_a, assignment_b) -> dict:
+    # --- notifications: a notice of staff_a's, a logged message, a comment with a file per unit
+    from notifications.mail import unsubscribe_token
+    from notifications.models import Delivery, Notice
+    from solutions.services import comment_create
+
+    notice = Notice.objects.create(recipient=users["staff_a"], kind="comment",
+                                   subject="Trao đổi mới", url="/")
+    delivery = Delivery.objects.create(to_address="staff_a@example.vn", kind="digest",
+                                       subject="Bản tin", body_text="Nội dung")
+    comments = {
+        owner: comment_create(
+            assignment=assignment, user=users[f"staff_{owner}"], body="Gửi kèm biên bản",
+            attachment=SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf"))
+        for owner, assignment in (("a", assignment_a), ("b", assignment_b))
+    }
+    return {"notice": notice, "delivery": delivery, "comment_a": comments["a"],
+            "comment_b": comments["b"],
+            "unsubscribe": unsubscribe_token(users["staff_a"].pk, "digest")}
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +213,7 @@ SNAPSHOT_MODELS = [
     Plan, ReformArea, Solution, Task, Assignment, ProgressEntry, Verification,
     DeadlineExtension, ReportingPeriod, PeriodSnapshot, Indicator, IndicatorValue, Unit,
     Membership, Task.history.model, Assignment.history.model,
+    Comment, Reminder, Notice, Delivery, Profile,
 ]
 
 
@@ -388,6 +415,41 @@ MATRIX: dict[str, list[Row]] = {
     "insight:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
     "insight:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
     "insight:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
+    # --- notifications: the bell's page, preferences, unsubscribe, delivery log, password reset
+    "notifications:notice-list": [Row(_none, READ_ALL, NO_POST)],
+    "notifications:notice-read": [Row(_pk("notice"), NO_GET,
+                                      (LOGIN, 302, 404, 404, 404, 404, 404))],
+    "notifications:notice-read-all": [Row(_none, NO_GET, (LOGIN,) + (302,) * 6, writes=False)],
+    "notifications:preferences": [Row(
+        _none, READ_ALL, (LOGIN,) + (302,) * 6,
+        lambda w, *_: {"email": "ten@nghean.gov.vn", "phone": "0238 3844 201",
+                       "digest_frequency": "weekly", "digest_time": "08:00", "language": "vi",
+                       "notify_returned": "on"},
+    )],
+    "notifications:unsubscribe": [Row(lambda w, *_: {"token": w.unsubscribe}, (200,) * 7,
+                                      (200,) * 7)],
+    "notifications:delivery-list": [Row(_none, COORDINATORS_READ, NO_POST)],
+    "notifications:delivery-detail": [Row(_pk("delivery"), COORDINATORS_READ, NO_POST)],
+    "password_reset": [Row(_none, (200,) * 7, (302,) * 7,
+                           lambda w, *_: {"email": "nobody@example.vn"}, writes=False)],
+    "password_reset_done": [Row(_none, (200,) * 7, (405,) * 7)],
+    "password_reset_confirm": [Row(lambda w, *_: {"uidb64": "MQ", "token": "set-password"},
+                                   (200,) * 7, (200,) * 7, writes=False)],
+    "password_reset_complete": [Row(_none, (200,) * 7, (405,) * 7)],
+    "solutions:assignment-comment": _unit_rows(
+        lambda o: _on(o, "assignment"), NO_GET, NO_GET, A_REPORT, B_REPORT,
+        lambda w, *_: {"body": "Đơn vị đã bổ sung hồ sơ"},
+    ),
+    "solutions:assignment-remind": _unit_rows(
+        lambda o: _on(o, "assignment"), NO_GET, NO_GET, A_COORD_WRITE, B_COORD_WRITE,
+        lambda w, *_: {"message": "Đề nghị cập nhật tiến độ"},
+    ),
+    "solutions:comment-attachment": _unit_rows(lambda o: _on(o, "comment"), A_READ, B_READ,
+                                               NO_POST, NO_POST),
+    "solutions:unit-remind": _unit_rows(
+        lambda o: _on(o, "unit"), NO_GET, NO_GET, A_COORD_WRITE, B_COORD_WRITE,
+        lambda w, *_: {"message": ""},
+    ),
 }
 
 

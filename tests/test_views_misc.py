@@ -21,7 +21,9 @@ from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactor
 LOGIN = "/accounts/login/"
 # Reachable without logging in, on purpose (README: "the login page and health check only";
 # the language switcher works on the login page too).
-ALLOWED_PUBLIC = {"login", "set_language", "healthz"}
+ALLOWED_PUBLIC = {"login", "set_language", "healthz", "password_reset", "password_reset_done",
+                  "password_reset_confirm", "password_reset_complete",
+                  "notifications:unsubscribe"}
 
 
 # --- Health check -------------------------------------------------------------------------------

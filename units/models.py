@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -111,6 +113,9 @@ class Membership(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.STAFF)
+    # The unit's contact person (đầu mối liên hệ): named with phone and email beside its overdue
+    # items, so a coordinator knows whom to call.
+    is_contact = models.BooleanField(_("contact person"), default=False)
 
     history = HistoricalRecords()
 
@@ -124,3 +129,61 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} ({self.get_role_display()})"
+
+
+class Profile(models.Model):
+    """A person's details and how they want to be told (issue 11): one per user, made on demand."""
+
+    class DigestFrequency(models.TextChoices):
+        DAILY = "daily", _("Every working day")
+        WEEKLY = "weekly", _("Once a week (the first working day)")
+        OFF = "off", _("Never")
+
+    class Language(models.TextChoices):
+        VI = "vi", "Tiếng Việt"
+        EN = "en", "English"
+
+    # The immediate notices a person may choose, each a field below (notify_<kind>).
+    IMMEDIATE_KINDS = ("returned", "verified", "extended", "assigned", "awaiting", "comment",
+                       "reminder")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    digest_frequency = models.CharField(
+        _("digest"), max_length=10, choices=DigestFrequency, default=DigestFrequency.DAILY
+    )
+    digest_time = models.TimeField(_("digest time"), default=datetime.time(7, 30))
+    notify_returned = models.BooleanField(_("a report of my unit is returned"), default=True)
+    notify_verified = models.BooleanField(_("a report of my unit is verified"), default=True)
+    notify_extended = models.BooleanField(_("a deadline of my unit is extended"), default=True)
+    notify_assigned = models.BooleanField(_("a new assignment for my unit"), default=True)
+    notify_awaiting = models.BooleanField(
+        _("a finished report awaits verification (coordinators)"), default=True
+    )
+    notify_comment = models.BooleanField(_("a new comment on an assignment"), default=True)
+    notify_reminder = models.BooleanField(_("reminders (Nhắc việc)"), default=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language,
+                                default=Language.VI)
+    # Set when the mail server refused the address for good (an SMTP 5xx answer).
+    email_bounced = models.BooleanField(_("email bouncing"), default=False)
+    email_bounced_at = models.DateTimeField(_("email bounced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                name="profile_bounce_has_time",
+                condition=Q(email_bounced=False) | Q(email_bounced_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants(self, kind: str) -> bool:
+        """Whether the person asked to be mailed at once about this kind of event."""
+        return bool(getattr(self, f"notify_{kind}", False))
