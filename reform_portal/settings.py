@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "solutions",
+    "index",
 ]
 
 MIDDLEWARE = [
