@@ -1001,6 +1001,7 @@ def load_demo(
                             ("verifications", Verification), ("extensions", DeadlineExtension)):
             prefix = "" if model is Assignment else "assignment__"
             counts[name].total = model.objects.filter(**{f"{prefix}task__plan__in": plans}).count()
+        __import__("demo.index").index.load(today=today, password=password, stdout=stdout)
 
     result = {name: {"created": c.created, "total": c.total} for name, c in counts.items()}
     if stdout is not None:
