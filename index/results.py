@@ -68,6 +68,7 @@ class Item:
     final: Decimal | None = None
     final_by_council: bool = False
     computed: object = None
+    history: list = field(default_factory=list)
 
 
 @dataclass

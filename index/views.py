@@ -208,13 +208,18 @@ def _actions(user, assessment: Assessment) -> dict[str, bool]:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = access.get_assessment(request.user, pk)
     detail = results.detail(assessment)
+    # The unit sees the appraisers' scores (and their history) once it may explain them.
+    show_appraised = (access.sees_all_assessments(request.user)
+                      or assessment.campaign.phase >= Phase.EXPLANATION)
+    for item in detail.items:
+        if item.line is not None:
+            item.history = [e for e in item.line.entries.all()
+                            if show_appraised or e.phase == Phase.SELF]
     return render(request, "index/assessment_detail.html", {
         "assessment": assessment, "campaign": assessment.campaign, "detail": detail,
         "actions": _actions(request.user, assessment), "phases": Phase,
         "chart_width": results.CHART_WIDTH,
-        # The unit sees the appraisers' scores once it may explain them.
-        "show_appraised": access.sees_all_assessments(request.user)
-        or assessment.campaign.phase >= Phase.EXPLANATION,
+        "show_appraised": show_appraised,
     })
 
 
