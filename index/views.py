@@ -48,8 +48,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     for campaign in campaigns:
         campaign.own = own.get(campaign.pk)
     return render(request, "index/campaign_list.html", {
-        "campaigns": campaigns, "sets": CriteriaSet.objects.order_by("-year", "unit_kind"),
-        "can_manage": is_coordinator(request.user),
+        "campaigns": campaigns, "can_manage": is_coordinator(request.user),
     })
 
 
