@@ -96,7 +96,7 @@ def _criteria_set(year: int, kind, tree, label: str) -> tuple[CriteriaSet, bool]
 
 
 def _quality(unit: Unit, year: int) -> float:
-    return random.Random(f"quality-{unit.code}-{year}").uniform(0.66, 0.95)
+    return random.Random(f"quality-{unit.code}-{year}").uniform(0.6, 0.9)
 
 
 def _self_score(node: Node, rng: random.Random, quality: float) -> tuple[Decimal, Decimal | None]:

@@ -65,18 +65,18 @@ def build(*, units: int, components: int, year: int = 2090, user, areas: int = 7
         Assessment(campaign=campaign, unit=unit, max_total=Decimal(100), submitted_at=now,
                    submitted_by=user) for unit in unit_rows])
     rng = random.Random(year)
-    lines, finals = [], []
+    lines = []
     for assessment in assessments:
         for node in nodes:
             own = points(node.max_points * Decimal(rng.randint(60, 100)) / 100)
             appraised = points(own * Decimal("0.9")) if rng.random() < 0.2 else None
             lines.append(Line(assessment=assessment, node=node, self_score=own,
                               appraised_score=appraised))
-            finals.append(FinalScore(assessment=assessment, node=node, area_id=node.area_id,
-                                     score=appraised if appraised is not None else own,
-                                     decided_by=user))
-    Line.objects.bulk_create(lines, batch_size=5000)
-    FinalScore.objects.bulk_create(finals, batch_size=5000)
+    lines = Line.objects.bulk_create(lines, batch_size=5000)
+    FinalScore.objects.bulk_create([
+        FinalScore(line=line, assessment_id=line.assessment_id, node_id=line.node_id,
+                   area_id=line.node.area_id, score=line.appraised, decided_by=user)
+        for line in lines], batch_size=5000)
     # Straight to publication: the phases one step at a time, as the database requires.
     for phase in range(Phase.APPRAISAL, Phase.PUBLISHED + 1):
         Campaign.objects.filter(pk=campaign.pk).update(

@@ -14,10 +14,10 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, Rank, Round
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -171,6 +171,11 @@ class Node(models.Model):
                            for v in self.levels.split(";") if v.strip()})
         return []
 
+    @property
+    def levels_label(self) -> str:
+        """The allowed scores as a person reads them: "0; 0,5; 1"."""
+        return "; ".join(formats.number_format(v.normalize()) for v in self.level_values())
+
     def score_of(self, value: Decimal) -> Decimal:
         """The formula: linear between the bounds, clamped to 0..max."""
         share = (Decimal(value) - self.lower_bound) / (self.upper_bound - self.lower_bound)
@@ -244,14 +249,11 @@ class Campaign(models.Model):
                 Phase.COUNCIL: self.council_until}.get(self.phase)
 
 
-def _line_sum(field: str, *, where: Q | None = None):
-    lines = Line.objects.filter(assessment=OuterRef("pk"))
-    if where is not None:
-        lines = lines.filter(where)
-    return Coalesce(
-        Subquery(lines.order_by().values("assessment").annotate(s=Sum(field)).values("s")),
-        Value(ZERO), output_field=models.DecimalField(max_digits=8, decimal_places=2),
-    )
+DECIMAL = models.DecimalField(max_digits=8, decimal_places=2)
+
+
+def _line_sum(expression):
+    return Coalesce(Sum(expression), Value(ZERO), output_field=DECIMAL)
 
 
 def _scaled(raw):
@@ -290,13 +292,12 @@ class AssessmentQuerySet(models.QuerySet):
         (RANK(): ties share a rank) and the class by the set's thresholds.
 
         appraised: the appraisers' score, else the unit's own. final: the council's score."""
-        qs = self.alias(
-            self_raw=_line_sum("self_score"),
-            appraised_raw=_line_sum(Coalesce("appraised_score", "self_score")),
-            final_raw=Coalesce(
-                Subquery(FinalScore.objects.filter(assessment=OuterRef("pk")).order_by()
-                         .values("assessment").annotate(s=Sum("score")).values("s")),
-                Value(ZERO), output_field=models.DecimalField(max_digits=8, decimal_places=2)),
+        # One GROUP BY over the assessments' lines and their final scores (a line has at most
+        # one): each sum is computed once whatever the expressions that use it.
+        qs = self.annotate(
+            self_raw=_line_sum("lines__self_score"),
+            appraised_raw=_line_sum(Coalesce("lines__appraised_score", "lines__self_score")),
+            final_raw=_line_sum("lines__final__score"),
         ).annotate(
             self_total=_scaled(F("self_raw")),
             appraised_total=_scaled(F("appraised_raw")),
@@ -438,6 +439,10 @@ class FinalScore(models.Model):
     """The final score of a line: the council's decision for a disputed line, the appraised
     score for the others at publication. One per line; immutable once written."""
 
+    # The line it ends (one to one: the totals join lines and their final scores in one pass);
+    # assessment, node and area repeat the line's, for the sums by area and the constraint.
+    line = models.OneToOneField(Line, verbose_name=_("line"), on_delete=models.PROTECT,
+                                related_name="final")
     assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"),
                                    on_delete=models.PROTECT, related_name="final_scores")
     node = models.ForeignKey(Node, verbose_name=_("component"), on_delete=models.PROTECT,
@@ -515,7 +520,7 @@ class Evidence(models.Model):
                 "name": self.progress_entry.evidence_name or self.progress_entry_id}
         if self.assignment_id:
             return _("Assignment %(task)s") % {"task": self.assignment.task.code}
-        return _("Document %(number)s") % {"number": self.document_number}
+        return self.document_number
 
     def get_url(self) -> str:
         if self.file:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import formats
 from django.db.models.functions import Coalesce
 
 from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Line, Node, Phase
@@ -20,7 +21,8 @@ class Row:
     area_self: dict = field(default_factory=dict)
     area_appraised: dict = field(default_factory=dict)
     area_final: dict = field(default_factory=dict)
-    cells: list = field(default_factory=list)  # per area: final, else appraised
+    cells: list = field(default_factory=list)  # per area: final, else appraised (text)
+    totals: list = field(default_factory=list)  # self, appraised, final (text)
 
     def __getattr__(self, name):
         return getattr(self.__dict__["assessment"], name)
@@ -55,10 +57,19 @@ def summary(campaign: Campaign) -> Summary:
                   .values_list("assessment_id", "area_id").annotate(s=Sum("score")))
         for assessment_id, area_id, final_sum in finals:
             rows[assessment_id].area_final[area_id] = final_sum
+    # Formatted here, once per figure: the template's floatformat costs more than the query.
+    separator = formats.get_format("DECIMAL_SEPARATOR")
     for row in rows.values():
         shown = row.area_final if row.area_final else row.area_appraised
-        row.cells = [shown.get(area.pk) for area in areas]
+        row.cells = [fixed2(shown.get(area.pk), separator) for area in areas]
+        row.totals = [fixed2(getattr(row.assessment, name), separator)
+                      for name in ("self_total", "appraised_total", "final_total")]
     return Summary(campaign, areas, list(rows.values()))
+
+
+def fixed2(value: Decimal | None, separator: str = ".") -> str:
+    """A number with two decimals in the language's separator ("" for none)."""
+    return "" if value is None else f"{value:.2f}".replace(".", separator)
 
 
 @dataclass
@@ -97,7 +108,7 @@ class Detail:
         return 40 + 34 * len(self.bars)
 
 
-CHART_WIDTH = 360  # the bars' full length in the SVG's units (a line's maximum)
+CHART_WIDTH = 240  # the bars' full length in the SVG's units (an area's maximum)
 
 
 def totals_of(assessment: Assessment) -> Assessment:

@@ -217,7 +217,7 @@ def _fill_final_scores(campaign: Campaign, user) -> None:
         "assessment_id", "node_id")
     decided = set(decided)
     finals = [
-        FinalScore(assessment_id=line.assessment_id, node_id=line.node_id,
+        FinalScore(line=line, assessment_id=line.assessment_id, node_id=line.node_id,
                    area_id=line.node.area_id, score=line.appraised or Decimal(0),
                    decided_by=user)
         for line in Line.objects.filter(assessment__campaign=campaign).select_related("node")
@@ -388,7 +388,7 @@ def assessment_decide(*, assessment: Assessment, user, inputs: dict[int, Decisio
                                       sorted(lines[n].node.number for n in already))})
             for node_id, given in inputs.items():
                 line = lines[node_id]
-                FinalScore.objects.create(assessment=assessment, node=line.node,
+                FinalScore.objects.create(line=line, assessment=assessment, node=line.node,
                                           area_id=line.node.area_id, score=given.score,
                                           reason=given.reason, by_council=True,
                                           decided_by=user)

@@ -101,7 +101,8 @@ def test_one_final_score_per_line_and_it_never_changes(campaign, unit_a, coordin
     services.assessment_decide(assessment=assessment, user=coordinator, inputs={
         n.pk: services.DecisionInput(Decimal("10"), "Hội đồng quyết định")})
     with pytest.raises(IntegrityError), transaction.atomic():
-        FinalScore.objects.create(assessment=assessment, node=n, area=n.area, score=0,
+        FinalScore.objects.create(line=Line.objects.get(assessment=assessment, node=n),
+                                  assessment=assessment, node=n, area=n.area, score=0,
                                   decided_by=coordinator)
     with pytest.raises(services.RuleError, match="decided already"):
         services.assessment_decide(assessment=assessment, user=coordinator, inputs={
@@ -117,7 +118,8 @@ def test_a_council_decision_needs_a_reason(campaign, unit_a, coordinator):
     assessment = Assessment.objects.get(campaign=campaign, unit=unit_a)
     n = node(campaign, "1.2")
     with pytest.raises(IntegrityError), transaction.atomic():
-        FinalScore.objects.create(assessment=assessment, node=n, area=n.area, score=10,
+        FinalScore.objects.create(line=Line.objects.get(assessment=assessment, node=n),
+                                  assessment=assessment, node=n, area=n.area, score=10,
                                   by_council=True, decided_by=coordinator)
 
 

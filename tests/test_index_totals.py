@@ -79,7 +79,7 @@ def test_the_summary_orders_by_rank_and_sums_areas(published):
     assert [r.unit.code for r in summary.rows] == ["A", "D", "B", "C"]
     area_i, area_ii = summary.areas
     a = summary.rows[0]
-    assert a.cells == [D("45.50"), D("37.25")]
+    assert a.cells == ["45,50", "37,25"] and a.totals == ["92,75", "82,75", "82,75"]  # vi
     assert a.area_self[area_i.pk] == D("55.50")
 
 
@@ -99,4 +99,4 @@ def test_a_unit_detail_has_its_rank_chart_and_gaps(published):
     assert [(b.label, b.self_points, b.final_points) for b in detail.bars] == [
         ("I", D("55.50"), D("45.50")), ("II", D("37.25"), D("37.25"))]
     assert [g.node.number for g in detail.gaps] == ["1.2"]
-    assert detail.bars[0].self_width == round(D("55.50") * 360 / 60)
+    assert detail.bars[0].self_width == round(D("55.50") * 240 / 60)
