@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from demo import index as demo_index
 from demo import notifications as demo_notifications
 from plans.models import Plan, ReformArea
 from solutions.models import (
@@ -1003,6 +1004,7 @@ def load_demo(
             prefix = "" if model is Assignment else "assignment__"
             counts[name].total = model.objects.filter(**{f"{prefix}task__plan__in": plans}).count()
         demo_notifications.load(today=today, password=password, stdout=stdout)
+        demo_index.load(today=today, password=password, stdout=stdout)
 
     result = {name: {"created": c.created, "total": c.total} for name, c in counts.items()}
     if stdout is not None:

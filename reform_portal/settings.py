@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "solutions",
     "insight",
     "notifications",
+    "index",
     "demo",
 ]
 

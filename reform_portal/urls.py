@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("insight.urls")),
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
+    path("index/", include("index.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -26,6 +26,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from index import models as index_models
 from plans.models import (
     Indicator,
     IndicatorValue,
@@ -144,6 +145,8 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         closable=last_year.periods.get(kind=ReportingPeriod.Kind.YEAR),
         indicator=indicator, coordinator=users["coordinator"],
         **_notifications_world(users, assignment_a, assignment_b),
+        # --- index: a campaign in each phase, each with unit A's and unit B's assessment
+        **_index_world(today, users, unit_a, unit_b),
     )
 
 
@@ -166,6 +169,50 @@ def _notifications_world(users, assignment_a, assignment_b) -> dict:
     return {"notice": notice, "delivery": delivery, "comment_a": comments["a"],
             "comment_b": comments["b"],
             "unsubscribe": unsubscribe_token(users["staff_a"].pk, "digest")}
+
+
+def _index_world(today, users, unit_a, unit_b) -> dict:
+    from index import services as index_services
+    from index.models import Line
+    from tests.index_world import add_document, advance, make_set, open_campaign, score_self
+
+    admin = users["admin"]
+    full = {"1.1": "20", "1.2": "10", "1.3": "10", "2.1": "30", "2.2": "5"}
+    campaigns = {}
+    for offset, phase in enumerate(("self", "appraisal", "explanation", "council",
+                                    "published")):
+        campaign = open_campaign(make_set(year=today.year - offset), [unit_a, unit_b])
+        for assessment in campaign.assessments.all():
+            score_self(assessment, admin, full)
+            add_document(assessment, admin)
+            if phase == "self":  # a file to download; left unsubmitted so the head may submit
+                line = Line.objects.get(assessment=assessment, node__number="1.1")
+                index_services.assessment_save_self(assessment=assessment, user=admin, inputs={
+                    line.node_id: index_services.SelfInput(
+                        score=line.self_score, file=SimpleUploadedFile(
+                            "ke-hoach.pdf", PDF, content_type="application/pdf"))})
+        advance(campaign, admin, min(offset + 1, 3))
+        if phase == "council":  # line 1.2 disputed: the council has something to decide
+            for assessment in campaign.assessments.all():
+                line = Line.objects.get(assessment=assessment, node__number="1.2")
+                index_services.assessment_explain(assessment=assessment, user=admin, inputs={
+                    line.node_id: index_services.ExplanationInput("Đã bổ sung tài liệu")})
+        campaigns[phase] = advance(campaign, admin, offset + 1)
+
+    def of(phase, unit):
+        return campaigns[phase].assessments.get(unit=unit)
+
+    return {
+        "index_campaigns": campaigns,
+        "index_free_set": make_set(year=today.year + 1),
+        "index_node": {phase: c.criteria_set.nodes.get(number="1.2")
+                       for phase, c in campaigns.items()},
+        **{f"index_{phase}_{o}": of(phase, unit) for phase in campaigns
+           for o, unit in (("a", unit_a), ("b", unit_b))},
+        **{f"index_evidence_{o}": Line.objects.get(
+            assessment=of("self", unit), node__number="1.1").evidence.exclude(file="").get()
+           for o, unit in (("a", unit_a), ("b", unit_b))},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +261,10 @@ SNAPSHOT_MODELS = [
     DeadlineExtension, ReportingPeriod, PeriodSnapshot, Indicator, IndicatorValue, Unit,
     Membership, Task.history.model, Assignment.history.model,
     Comment, Reminder, Notice, Delivery, Profile,
+]
+SNAPSHOT_MODELS += [  # --- index
+    index_models.CriteriaSet, index_models.Node, index_models.Campaign, index_models.Assessment,
+    index_models.Line, index_models.ScoreEntry, index_models.FinalScore, index_models.Evidence,
 ]
 
 
@@ -327,6 +378,52 @@ A_COORD_READ = (LOGIN, 403, 404, 403, 200, 403, 200)
 B_COORD_READ = (LOGIN, 404, 403, 404, 200, 403, 200)
 A_COORD_WRITE = (LOGIN, 403, 404, 403, 302, 403, 302)
 B_COORD_WRITE = (LOGIN, 404, 403, 404, 302, 403, 302)
+
+
+# --- index: a unit's own work (its members and administrators; coordinators and leaders 403),
+# and pages that only read-all roles and appraisers see before publication.
+A_UNIT_READ = (LOGIN, 200, 404, 200, 403, 403, 200)
+B_UNIT_READ = (LOGIN, 404, 200, 404, 403, 403, 200)
+A_UNIT_WRITE = (LOGIN, 302, 404, 302, 403, 403, 302)
+B_UNIT_WRITE = (LOGIN, 404, 302, 404, 403, 403, 302)
+INDEX_ALL_READ = (LOGIN, 404, 404, 404, 200, 200, 200)
+
+
+def _index_campaign(phase: str) -> Callable:
+    return lambda w, *_: {"pk": w.index_campaigns[phase].pk}
+
+
+def _index_campaign_form(w) -> dict:
+    return {"criteria_set": w.index_free_set.pk, "self_until": "15/01/2030",
+            "appraisal_until": "15/02/2030", "explanation_until": "28/02/2030",
+            "council_until": "10/03/2030"}
+
+
+def _index_import(w) -> dict:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in [["STT", "Nội dung", "Điểm tối đa", "Phương thức chấm", "Tài liệu kiểm chứng"],
+                ["I", "Cải cách thể chế", 100], ["1", "Rà soát văn bản", 100],
+                ["1.1", "Ban hành kế hoạch rà soát", 100, "Có/Không", "x"]]:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return {"year": w.today.year + 7, "unit_kind": "commune", "name": "Bộ chỉ số xã",
+            "total_points": "100", "file": SimpleUploadedFile("bo.xlsx", out.getvalue())}
+
+
+def _index_scores(w) -> dict:
+    nodes = {n.number: n.pk for n in w.index_campaigns["self"].criteria_set.components()}
+    scores = {"1.1": "20", "1.2": "20", "1.3": "10", "2.1": "30", "2.2": "5"}
+    return {**{f"score-{nodes[k]}": v for k, v in scores.items()},
+            f"note-{nodes['1.2']}": "Kế hoạch chi tiết đến từng nhiệm vụ"}
+
+
+def _index_line(w, phase: str, **fields) -> dict:
+    return {f"{name}-{w.index_node[phase].pk}": value for name, value in fields.items()}
 
 
 def _unit_rows(kwargs_on: Callable, get_a, get_b, post_a, post_b, data=None) -> list[Row]:
@@ -450,6 +547,53 @@ MATRIX: dict[str, list[Row]] = {
         lambda o: _on(o, "unit"), NO_GET, NO_GET, A_COORD_WRITE, B_COORD_WRITE,
         lambda w, *_: {"message": ""},
     ),
+    # --- index: the PAR index (a campaign in each phase; see _index_world)
+    "index:campaign-list": [Row(_none, READ_ALL, NO_POST)],
+    "index:campaign-create": [Row(_none, COORDINATORS_READ, COORDINATORS_WRITE,
+                                  lambda w, *_: _index_campaign_form(w))],
+    "index:campaign-detail": [Row(_index_campaign("self"), READ_ALL, NO_POST)],
+    "index:campaign-advance": [Row(_index_campaign("self"), NO_GET, COORDINATORS_WRITE,
+                                   lambda w, *_: {"phase": 1})],
+    "index:campaign-results": [Row(_index_campaign("published"), READ_ALL, NO_POST),
+                               Row(_index_campaign("self"), INDEX_ALL_READ, NO_POST)],
+    "index:campaign-summary-xlsx": [Row(_index_campaign("published"), READ_ALL, NO_POST),
+                                    Row(_index_campaign("self"), INDEX_ALL_READ, NO_POST)],
+    "index:criteria-set-list": [Row(_none, READ_ALL, NO_POST)],
+    "index:criteria-set-import": [Row(_none, COORDINATORS_READ, COORDINATORS_WRITE,
+                                      lambda w, *_: _index_import(w))],
+    "index:criteria-set-detail": [Row(_pk("index_free_set"), READ_ALL, NO_POST)],
+    "index:criteria-set-export": [Row(_pk("index_free_set"), READ_ALL, NO_POST)],
+    "index:criteria-set-copy": [Row(_pk("index_free_set"), NO_GET, COORDINATORS_WRITE,
+                                    lambda w, *_: {"year": w.today.year + 5})],
+    "index:assessment-detail": [
+        *_unit_rows(lambda o: _on(o, "index_self"), A_READ, B_READ, NO_POST, NO_POST),
+        Row(_on("A", "index_published"), READ_ALL, NO_POST, owner="A"),
+    ],
+    "index:assessment-xlsx": _unit_rows(lambda o: _on(o, "index_self"), A_READ, B_READ,
+                                        NO_POST, NO_POST),
+    "index:assessment-self": _unit_rows(
+        lambda o: _on(o, "index_self"), A_UNIT_READ, B_UNIT_READ, A_UNIT_WRITE, B_UNIT_WRITE,
+        lambda w, *_: _index_scores(w)),
+    "index:assessment-submit": _unit_rows(
+        lambda o: _on(o, "index_self"), NO_GET, NO_GET,
+        (LOGIN, 403, 404, 302, 403, 403, 302), (LOGIN, 404, 403, 404, 403, 403, 302)),
+    "index:assessment-appraise": _unit_rows(
+        lambda o: _on(o, "index_appraisal"), A_COORD_READ, B_COORD_READ, A_COORD_WRITE,
+        B_COORD_WRITE, lambda w, *_: _index_line(w, "appraisal", score="0", comment="Thiếu")),
+    "index:assessment-explain": _unit_rows(
+        lambda o: _on(o, "index_explanation"), A_UNIT_READ, B_UNIT_READ, A_UNIT_WRITE,
+        B_UNIT_WRITE, lambda w, *_: _index_line(w, "explanation", explain="Đã bổ sung")),
+    "index:assessment-decide": _unit_rows(
+        lambda o: _on(o, "index_council"), A_COORD_READ, B_COORD_READ, A_COORD_WRITE,
+        B_COORD_WRITE, lambda w, *_: _index_line(w, "council", final="20",
+                                                 reason="Chấp nhận giải trình")),
+    "index:line-evidence": _unit_rows(
+        lambda o: lambda w, *_: {"pk": getattr(w, f"index_self_{o.lower()}").pk,
+                                 "node_pk": w.index_node["self"].pk},
+        A_UNIT_READ, B_UNIT_READ, A_UNIT_WRITE, B_UNIT_WRITE,
+        lambda w, *_: {"document_number": "Quyết định số 9/QĐ-UBND"}),
+    "index:evidence-download": _unit_rows(lambda o: _on(o, "index_evidence"), A_READ, B_READ,
+                                          NO_POST, NO_POST),
 }
 
 

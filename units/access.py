@@ -6,6 +6,7 @@ Units' objects are checked by one helper per model (e.g. solutions.access): an o
 
 COORDINATORS_GROUP = "coordinators"  # Sở Nội vụ, the PAR office: change everything in the portal
 LEADERS_GROUP = "leaders"  # lãnh đạo tỉnh: read everything, change nothing
+APPRAISERS_GROUP = "appraisers"  # tổ thẩm định: appraise units' PAR self-assessments
 
 
 def _in_group(user, name: str) -> bool:
@@ -23,6 +24,10 @@ def is_coordinator(user) -> bool:
 
 def is_leader(user) -> bool:
     return _in_group(user, LEADERS_GROUP)
+
+
+def is_appraiser(user) -> bool:
+    return _in_group(user, APPRAISERS_GROUP)
 
 
 def can_read_all(user) -> bool:

@@ -1,0 +1,95 @@
+"""One access helper per model: outsiders get 404, read-only people 403 on writes.
+
+Before publication a unit sees only its own assessment (another unit's is a 404); appraisers,
+coordinators and leaders see all; after publication every logged-in person reads the results.
+Nobody edits outside the phase that allows it (403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from index.models import Assessment, Campaign, CriteriaSet, Evidence, Phase
+from units.access import can_read_all, is_appraiser, is_coordinator
+from units.models import Membership
+
+
+def sees_all_assessments(user) -> bool:
+    return can_read_all(user) or is_appraiser(user)
+
+
+def require_coordinator(user) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+def get_criteria_set(user, pk, *, for_write: bool = False) -> CriteriaSet:
+    """Criteria are read by everyone (units score themselves on them); coordinators edit."""
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    if for_write:
+        require_coordinator(user)
+    return criteria_set
+
+
+def get_campaign(user, pk, *, for_write: bool = False, results: bool = False) -> Campaign:
+    """results: the ranking and its exports, which a unit sees only once published."""
+    campaign = get_object_or_404(Campaign.objects.select_related("criteria_set"), pk=pk)
+    if results and not campaign.is_published and not sees_all_assessments(user):
+        raise Http404
+    if for_write:
+        require_coordinator(user)
+    return campaign
+
+
+def _role_in(user, unit_id) -> str | None:
+    return (Membership.objects.filter(user=user, unit_id=unit_id)
+            .values_list("role", flat=True).first())
+
+
+# action -> (the phase it happens in, who may do it)
+ACTIONS = {
+    "self": Phase.SELF,
+    "submit": Phase.SELF,
+    "appraise": Phase.APPRAISAL,
+    "explain": Phase.EXPLANATION,
+    "decide": Phase.COUNCIL,
+}
+
+
+def may(user, assessment: Assessment, action: str, role: str | None = None) -> bool:
+    """Whether the person may do `action` now (the phase and their role), for one that sees
+    the assessment. `role`: the person's membership role in its unit, if known."""
+    campaign = assessment.campaign
+    if campaign.phase != ACTIONS[action]:
+        return False
+    if action in ("self", "submit") and assessment.is_submitted:
+        return False
+    if user.is_superuser:
+        return True
+    if action in ("self", "explain"):
+        return role is not None
+    if action == "submit":
+        return role == Membership.Role.HEAD
+    if action == "appraise":
+        return is_appraiser(user) or is_coordinator(user)
+    return is_coordinator(user)  # decide: the council's decisions, recorded by Sở Nội vụ
+
+
+def get_assessment(user, pk, *, action: str | None = None) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.for_user(user).select_related("campaign__criteria_set", "unit"),
+        pk=pk,
+    )
+    assessment.viewer_role = _role_in(user, assessment.unit_id)
+    if action is not None and not may(user, assessment, action, assessment.viewer_role):
+        raise PermissionDenied
+    return assessment
+
+
+def get_evidence(user, pk) -> Evidence:
+    """An evidence file is seen by whoever may see its assessment."""
+    return get_object_or_404(
+        Evidence.objects.filter(line__assessment__in=Assessment.objects.for_user(user))
+        .exclude(file=""),
+        pk=pk,
+    )

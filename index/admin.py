@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Node, ScoreEntry
+
+
+class NodeInline(admin.TabularInline):
+    model = Node
+    fk_name = "criteria_set"
+    extra = 0
+    fields = ["position", "number", "level", "content", "max_points", "method", "levels",
+              "lower_bound", "upper_bound", "source", "source_param", "evidence_required",
+              "procedures_only", "parent", "area"]
+    raw_id_fields = ["parent", "area"]
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "unit_kind", "total_points"]
+    list_filter = ["unit_kind", "year"]
+    filter_horizontal = ["exempt_units"]
+    inlines = [NodeInline]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["criteria_set", "phase", "self_until", "council_until", "published_at"]
+    # Phases move through the portal's service only (it writes the final scores).
+    readonly_fields = ["phase", "published_at"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["unit", "campaign", "exempt", "submitted_at"]
+    list_filter = ["campaign"]
+    readonly_fields = ["campaign", "unit", "exempt", "max_total", "submitted_at",
+                       "submitted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScoreEntry)
+class ScoreEntryAdmin(ReadOnlyAdmin):
+    list_display = ["line", "phase", "old_score", "new_score", "author", "created_at"]
+    list_filter = ["phase"]
+
+
+@admin.register(FinalScore)
+class FinalScoreAdmin(ReadOnlyAdmin):
+    list_display = ["assessment", "node", "score", "by_council", "decided_at"]
