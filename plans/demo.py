@@ -992,6 +992,7 @@ def load_demo(
         _verify_completed(plans, coordinator, today=today, counter=counts["verifications"])
         _load_periods(plans, coordinator, today=today)
         _load_indicators(plans, coordinator)
+        __import__("demo.surveys", fromlist=["load"]).load(today=today, password=password, stdout=stdout)
 
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
     path("units/", include("units.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
