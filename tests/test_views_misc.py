@@ -21,7 +21,10 @@ from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactor
 LOGIN = "/accounts/login/"
 # Reachable without logging in, on purpose (DESIGN.md: "the login page and health check only";
 # the language switcher works on the login page too).
-ALLOWED_PUBLIC = {"login", "set_language", "healthz"}
+ALLOWED_PUBLIC = {"login", "set_language", "healthz",
+                  # The citizens' satisfaction survey: the only public write (surveys/).
+                  "surveys:short-link", "surveys:response-form", "surveys:response-thanks",
+                  "surveys:kiosk-form", "surveys:kiosk-thanks"}
 
 
 # --- Health check -------------------------------------------------------------------------------
