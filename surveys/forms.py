@@ -1,7 +1,10 @@
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Indicator, ReportingPeriod
@@ -40,6 +43,27 @@ def _choices(question: Question) -> list[tuple[str, str]]:
     if question.is_scaled:
         return [(str(v), label) for v, label in question.scale()]
     return [(str(o.position), o.label) for o in question.options.all()]
+
+
+@dataclass
+class QuestionView:
+    name: str
+    id: str
+    label: str
+    required: bool
+    errors: list
+    multiple: bool
+    css: str
+    options: list
+
+    def inputs(self) -> str:
+        kind = "checkbox" if self.multiple else "radio"
+        required = " required" if self.required else ""
+        return format_html('<div class="{}">{}</div>', self.css, format_html_join(
+            "", '<label for="{0}_{1}"><input type="' + kind + '" name="{2}" value="{3}" '
+            'id="{0}_{1}"{4}' + required + '> {5}</label>',
+            ((self.id, n, self.name, value, mark_safe(" checked") if checked else "", label)
+             for n, (value, label, checked) in enumerate(self.options))))
 
 
 class SurveyForm(forms.Form):
@@ -88,6 +112,26 @@ class SurveyForm(forms.Form):
                 groups.append((factor, []))
             groups[-1][1].append(self[q.code])
         return groups
+
+    def questions_to_render(self):
+        """[(factor or None, [QuestionView])]: the radio buttons and check boxes written by one
+        template loop, not a widget template per button (the form has some 200 of them)."""
+        views = []
+        for factor, fields in self.factor_groups():
+            items = []
+            for bound in fields:
+                q = bound.field.question
+                value = bound.value()
+                chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
+                items.append(QuestionView(
+                    name=bound.html_name, id=bound.auto_id, label=bound.label,
+                    required=bound.field.required, errors=bound.errors,
+                    multiple=q.kind == Question.Kind.MULTIPLE,
+                    css="scale" if q.is_scaled else "choices",
+                    options=[(v, label, v in chosen) for v, label in bound.field.choices],
+                ))
+            views.append((factor, items))
+        return views
 
     @property
     def is_honeypot(self) -> bool:
