@@ -9,7 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
 
 from surveys.models import (
     LAND_SUFFIX,
@@ -197,15 +198,16 @@ class UnitRow:
 
 
 def unit_overall_rows(campaign: Campaign, overall_code: str) -> dict[int, tuple[Share, int]]:
-    """{unit id: (overall share, responses)} for every unit with answers (one query)."""
-    rows: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for unit_id, item, value, count in (
-        UnitTally.objects.filter(campaign=campaign, item__in=[overall_code, RESPONSES_ITEM])
-        .values_list("unit_id", "item", "value", "count")
-    ):
-        rows[unit_id][(item, value)] += count
-    result = {}
-    for unit_id, values in rows.items():
-        overall = {v: c for (i, v), c in values.items() if i == overall_code}
-        result[unit_id] = (share(overall), values.get((RESPONSES_ITEM, 0), 0))
-    return result
+    """{unit id: (overall share, responses)} for every unit with answers: one query, grouped in
+    SQL (one row per unit, whatever the number of answers)."""
+    satisfied = Q(item=overall_code, value__gte=SATISFIED_FROM)
+    rows = (UnitTally.objects.filter(campaign=campaign, item__in=[overall_code, RESPONSES_ITEM])
+            .values("unit_id")
+            .annotate(n=Coalesce(Sum("count", filter=Q(item=overall_code)), 0),
+                      sat=Coalesce(Sum("count", filter=satisfied), 0),
+                      total=Coalesce(Sum(F("count") * F("value"), filter=Q(item=overall_code)), 0),
+                      responses=Coalesce(Sum("count", filter=Q(item=RESPONSES_ITEM)), 0))
+            .order_by()
+            .values_list("unit_id", "n", "sat", "total", "responses"))
+    return {unit_id: (Share(n=n, satisfied=sat, total=total), responses)
+            for unit_id, n, sat, total, responses in rows}

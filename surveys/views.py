@@ -326,11 +326,15 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     rows = unit_overall_rows(campaign, overall_code) if overall_code else {}
     covered = list(CampaignUnit.objects.filter(campaign=campaign).values_list("unit_id",
                                                                              flat=True))
-    # Worst first; units without an answer last.
-    order = sorted(covered, key=lambda u: (u not in rows, rows[u][0].percent
-                                           if u in rows else 0, u))
-    below = sum(1 for u in covered if u in rows and rows[u][0].percent is not None
-                and rows[u][0].percent < campaign.target)
+    # Worst first, units without an answer last (integer arithmetic: no Decimal per unit).
+    def rate(unit_id):
+        figure = rows[unit_id][0] if unit_id in rows else None
+        return (0, figure.satisfied / figure.n, unit_id) if figure and figure.n else (1, 0, unit_id)
+
+    order = sorted(covered, key=rate)
+    target = campaign.target
+    below = sum(1 for u in covered if u in rows and rows[u][0].n
+                and rows[u][0].satisfied * 100 < target * rows[u][0].n)
     page = Paginator(order, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     units = Unit.objects.in_bulk(list(page))
     prev_rows = {}

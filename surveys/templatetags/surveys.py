@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -11,7 +12,7 @@ def share(figure) -> str:
     from django.utils.formats import number_format
 
     if figure is None or not figure.n:
-        return format_html('<span class="muted">–</span>')
+        return mark_safe('<span class="muted">–</span>')
     return format_html('<strong>{} %</strong> <small class="muted">± {} · n = {}</small>',
                        number_format(figure.percent), number_format(figure.margin), figure.n)
 
