@@ -18,6 +18,8 @@ def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    # The first screen alone, as a person sees it on opening the page.
+    page.screenshot(path=str(SHOTS / f"{name}-{width}-top.png"), full_page=False)
 
 
 def no_sideways_scroll(page) -> bool:
