@@ -403,7 +403,10 @@ class UnitTally(models.Model):
             models.UniqueConstraint(fields=["campaign", "unit", "item", "value"],
                                     name="unit_tally_key"),
         ]
-        indexes = [models.Index(fields=["campaign", "item"], name="unit_tally_item")]
+        # The province's page reads one item (overall satisfaction) of every unit: with the
+        # counts in the index, PostgreSQL answers from the index alone.
+        indexes = [models.Index(fields=["campaign", "item", "unit", "value", "count"],
+                                name="unit_tally_item")]
 
 
 class CampaignTally(models.Model):

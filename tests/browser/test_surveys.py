@@ -124,6 +124,10 @@ def test_coordinator_poster_paper_results_and_indicator(demo, live_server, brows
     assert violations(page) == []
     shot(page, "survey-unit-results")
 
+    page.goto(f"{live_server.url}/khao-sat/{campaign.code}/{unit.code}/")
+    assert no_sideways_scroll(page)
+    shot(page, "survey-form-signed-in")
+
     page.goto(f"{live_server.url}/khao-sat/quan-ly/{campaign.pk}/")
     page.click("text=Cập nhật chỉ tiêu kế hoạch")
     page.wait_for_load_state()
