@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "insight",
     "notifications",
     "index",
+    "surveys",
     "demo",
 ]
 
@@ -280,3 +281,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+
+# Satisfaction surveys (surveys/): limits of the public form, per address hash and unit, and
+# per unit (django-ratelimit, on the default cache: set CACHE_URL to a shared cache so that every
+# worker counts the same), and the window in which the same answers from the same address are a
+# duplicate.
+SURVEY_RATE_PER_ADDRESS = env.str("SURVEY_RATE_PER_ADDRESS", default="60/h")
+SURVEY_RATE_PER_UNIT = env.str("SURVEY_RATE_PER_UNIT", default="1200/h")
+SURVEY_DUPLICATE_SECONDS = env.int("SURVEY_DUPLICATE_SECONDS", default=600)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
     path("index/", include("index.urls")),
+    path("khao-sat/", include("surveys.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

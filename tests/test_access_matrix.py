@@ -68,7 +68,9 @@ ROLES = ("anonymous", "staff_a", "staff_b", "head_a", "coordinator", "leader", "
 REFUSED = {LOGIN, 403, 404, 405}
 PUBLIC = {"login", "set_language", "healthz",  # as in test_views_misc.ALLOWED_PUBLIC
           "password_reset", "password_reset_done", "password_reset_confirm",
-          "password_reset_complete", "notifications:unsubscribe"}
+          "password_reset_complete", "notifications:unsubscribe",
+          "surveys:short-link", "surveys:response-form", "surveys:response-thanks",
+          "surveys:kiosk-form", "surveys:kiosk-thanks"}
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 IMPORT_HEADER = "Mã,Lĩnh vực,Giải pháp,Nhiệm vụ,Sản phẩm,Chủ trì,Phối hợp,Thời hạn\n"
@@ -132,6 +134,23 @@ def build_world(today: datetime.date) -> SimpleNamespace:
     )
     IndicatorValue.objects.create(indicator=indicator, period=periods["q1"],
                                   actual=Decimal("93.5"), entered_by=users["coordinator"])
+    # --- surveys: an open campaign over units A and B with one answer (its questionnaire is
+    # frozen), and a draft version of the questionnaire that may still be edited.
+    from surveys.models import Campaign as SurveyCampaign
+    from surveys.services import (
+        Schema, campaign_save, questionnaire_default, questionnaire_new_version, response_submit,
+    )
+
+    survey_q = questionnaire_default()
+    survey = campaign_save(campaign=SurveyCampaign(
+        code="matrix", title="Khảo sát mức độ hài lòng thử", questionnaire=survey_q,
+        start_date=today - datetime.timedelta(days=3), end_date=today + datetime.timedelta(days=30),
+        period=periods["h1"], overall_indicator=indicator,
+    ), units=[unit_a, unit_b])
+    survey_schema = Schema.of(survey_q)
+    response_submit(campaign=survey, unit=unit_a, schema=survey_schema,
+                    answers={q.code: 4 for q in survey_schema.questions if q.is_scaled})
+    survey_draft = questionnaire_new_version(questionnaire=survey_q)
     sessions = {}
     for role, user in users.items():
         client = Client()
@@ -147,6 +166,7 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         **_notifications_world(users, assignment_a, assignment_b),
         # --- index: a campaign in each phase, each with unit A's and unit B's assessment
         **_index_world(today, users, unit_a, unit_b),
+        survey=survey, survey_q=survey_q, survey_draft=survey_draft,
     )
 
 
@@ -256,6 +276,13 @@ def client_for(world, role: str) -> Client:
     return client
 
 
+def _survey_models() -> list:
+    from surveys import models as m
+
+    return [m.Questionnaire, m.Factor, m.Question, m.Option, m.Campaign, m.CampaignUnit,
+            m.Response, m.UnitTally, m.CampaignTally, m.Refusal]
+
+
 SNAPSHOT_MODELS = [
     Plan, ReformArea, Solution, Task, Assignment, ProgressEntry, Verification,
     DeadlineExtension, ReportingPeriod, PeriodSnapshot, Indicator, IndicatorValue, Unit,
@@ -265,6 +292,7 @@ SNAPSHOT_MODELS = [
 SNAPSHOT_MODELS += [  # --- index
     index_models.CriteriaSet, index_models.Node, index_models.Campaign, index_models.Assessment,
     index_models.Line, index_models.ScoreEntry, index_models.FinalScore, index_models.Evidence,
+    *_survey_models(),
 ]
 
 
@@ -424,6 +452,54 @@ def _index_scores(w) -> dict:
 
 def _index_line(w, phase: str, **fields) -> dict:
     return {f"{name}-{w.index_node[phase].pk}": value for name, value in fields.items()}
+
+
+# --- surveys
+SURVEY_READ_ALL = (LOGIN, 404, 404, 404, 200, 200, 200)  # the whole province: read-all roles
+
+
+def _survey(w, *_):
+    return {"pk": w.survey.pk}
+
+
+def _survey_unit(owner: str) -> Callable:
+    return lambda w, *_: {"pk": w.survey.pk, "unit_pk": getattr(w, f"unit_{owner.lower()}").pk}
+
+
+def _survey_public(w, *_):
+    return {"campaign_code": w.survey.code, "unit_code": w.unit_a.code}
+
+
+def _survey_campaign_form(w, *, code: str) -> dict:
+    return {"title": "Khảo sát 6 tháng cuối năm", "code": code,
+            "start_date": w.today.strftime("%d/%m/%Y"),
+            "end_date": (w.today + datetime.timedelta(days=40)).strftime("%d/%m/%Y"),
+            "questionnaire": w.survey_q.pk, "period": w.period.pk,
+            "overall_indicator": w.indicator.pk, "target": "90", "land_target": "85",
+            "units": [w.unit_a.pk, w.unit_b.pk, w.unit_c.pk]}
+
+
+def _survey_answers(w) -> dict:
+    from surveys.forms import make_token
+
+    data = {q.code: "5" for q in w.survey_q.questions.all() if q.is_scaled}
+    return data | {"TTHC": "2", "CAITHIEN": ["1", "4"], "comment": "Tốt",
+                   "token": make_token(w.survey, w.unit_a)}
+
+
+def _survey_paper(w) -> dict:
+    data = {f"r0-{q.code}": "4" for q in w.survey_q.questions.all() if q.is_scaled}
+    return data | {"r0-TTHC": "4"}
+
+
+def _survey_texts(w) -> dict:
+    data = {}
+    for q in w.survey_draft.questions.all():
+        data |= {f"q{q.pk}-text_vi": q.text_vi + " (sửa)", f"q{q.pk}-text_en": q.text_en,
+                 f"q{q.pk}-required": "on" if q.required else ""}
+    for f in w.survey_draft.factors.all():
+        data |= {f"f{f.pk}-title_vi": f.title_vi, f"f{f.pk}-title_en": f.title_en}
+    return data
 
 
 def _unit_rows(kwargs_on: Callable, get_a, get_b, post_a, post_b, data=None) -> list[Row]:
@@ -594,6 +670,40 @@ MATRIX: dict[str, list[Row]] = {
         lambda w, *_: {"document_number": "Quyết định số 9/QĐ-UBND"}),
     "index:evidence-download": _unit_rows(lambda o: _on(o, "index_evidence"), A_READ, B_READ,
                                           NO_POST, NO_POST),
+    # --- surveys: campaigns, results, posters, paper forms, questionnaires; the public form
+    "surveys:campaign-list": [Row(_none, READ_ALL, NO_POST)],
+    "surveys:campaign-create": [Row(_none, COORDINATORS_READ, COORDINATORS_WRITE,
+                                    lambda w, *_: _survey_campaign_form(w, code="moi"))],
+    "surveys:campaign-detail": [Row(_survey, READ_ALL, NO_POST)],
+    "surveys:campaign-edit": [Row(_survey, COORDINATORS_READ, COORDINATORS_WRITE,
+                                  lambda w, *_: _survey_campaign_form(w, code="matrix"))],
+    "surveys:campaign-close": [Row(_survey, NO_GET, COORDINATORS_WRITE)],
+    "surveys:campaign-recompute": [Row(_survey, NO_GET, COORDINATORS_WRITE)],
+    "surveys:campaign-results": [Row(_survey, SURVEY_READ_ALL, NO_POST)],
+    "surveys:campaign-results-csv": [Row(_survey, SURVEY_READ_ALL, NO_POST)],
+    "surveys:campaign-results-xlsx": [Row(_survey, SURVEY_READ_ALL, NO_POST)],
+    "surveys:unit-results": _unit_rows(_survey_unit, A_READ, B_READ, NO_POST, NO_POST),
+    "surveys:unit-poster": _unit_rows(_survey_unit, A_READ, B_READ, NO_POST, NO_POST),
+    "surveys:paper-entry": _unit_rows(
+        _survey_unit, (LOGIN, 200, 404, 200, 200, 403, 200), (LOGIN, 404, 200, 404, 200, 403, 200),
+        A_REPORT, B_REPORT, lambda w, *_: _survey_paper(w)),
+    "surveys:questionnaire-list": [Row(_none, SURVEY_READ_ALL, NO_POST)],
+    "surveys:questionnaire-detail": [Row(lambda w, *_: {"pk": w.survey_q.pk}, SURVEY_READ_ALL,
+                                         NO_POST)],
+    "surveys:questionnaire-edit": [Row(
+        lambda w, *_: {"pk": w.survey_draft.pk}, (LOGIN, 404, 404, 404, 200, 403, 200),
+        (LOGIN, 404, 404, 404, 302, 403, 302), lambda w, *_: _survey_texts(w))],
+    "surveys:questionnaire-copy": [Row(lambda w, *_: {"pk": w.survey_q.pk}, NO_GET,
+                                       (LOGIN, 404, 404, 404, 302, 403, 302))],
+    "surveys:short-link": [Row(
+        lambda w, *_: {"short_code": w.survey.campaign_units.get(unit=w.unit_a).short_code},
+        (302,) * 7, (405,) * 7)],
+    "surveys:response-form": [Row(_survey_public, (200,) * 7, (302,) * 7,
+                                  lambda w, *_: _survey_answers(w))],
+    "surveys:response-thanks": [Row(_survey_public, (200,) * 7, (405,) * 7)],
+    "surveys:kiosk-form": [Row(_survey_public, (200,) * 7, (302,) * 7,
+                               lambda w, *_: _survey_answers(w))],
+    "surveys:kiosk-thanks": [Row(_survey_public, (200,) * 7, (405,) * 7)],
 }
 
 

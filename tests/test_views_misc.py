@@ -23,7 +23,10 @@ LOGIN = "/accounts/login/"
 # the language switcher works on the login page too).
 ALLOWED_PUBLIC = {"login", "set_language", "healthz", "password_reset", "password_reset_done",
                   "password_reset_confirm", "password_reset_complete",
-                  "notifications:unsubscribe"}
+                  "notifications:unsubscribe",
+                  # The citizens' satisfaction survey: the only public write (surveys/).
+                  "surveys:short-link", "surveys:response-form", "surveys:response-thanks",
+                  "surveys:kiosk-form", "surveys:kiosk-thanks"}
 
 
 # --- Health check -------------------------------------------------------------------------------
