@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from demo import public as demo_public  # the official report and the public page (demo/public.py)
 from plans.models import Plan, ReformArea
 from solutions.models import (
     Assignment,
@@ -992,6 +993,7 @@ def load_demo(
         _verify_completed(plans, coordinator, today=today, counter=counts["verifications"])
         _load_periods(plans, coordinator, today=today)
         _load_indicators(plans, coordinator)
+        demo_public.load(today=today, password=password, stdout=stdout)
 
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()

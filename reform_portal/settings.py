@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "solutions",
+    "reports",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -243,3 +245,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The official report's PDF is made by LibreOffice (headless) when this binary is on PATH.
+SOFFICE_BINARY = env.str("SOFFICE_BINARY", default="soffice")
+# Requests per address to the public pages (/cong-khai/), e.g. "120/m"; counted in CACHES.
+PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/m")
+

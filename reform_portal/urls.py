@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("solutions.urls")),
     path("units/", include("units.urls")),
+    path("", include("reports.urls")),
+    path("cong-khai/", include("public.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
