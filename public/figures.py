@@ -21,8 +21,8 @@ def state() -> int:
     return PublicationEvent.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
-def _cached(key: str, build):
-    full = f"public:{state()}:{key}"
+def _cached(key: str, build, version: int | None = None):
+    full = f"public:{state() if version is None else version}:{key}"
     value = cache.get(full)
     if value is None:
         value = build()
@@ -116,7 +116,7 @@ def published_period(pk: int) -> dict | None:
     return _cached(f"period:{pk}", build)
 
 
-def _index() -> list[dict]:
+def _index(version: int) -> list[dict]:
     """The plans with a published period, newest first."""
 
     def build():
@@ -126,13 +126,14 @@ def _index() -> list[dict]:
             plans.setdefault(plan.pk, {"id": plan.pk, "year": plan.year, "title": plan.title})
         return list(plans.values())
 
-    return _cached("index", build)
+    return _cached("index", build, version)
 
 
 def overview(plan_id: int | None) -> dict:
     """The plan of the year at a glance, from its published periods (the newest plan with one
     unless `plan_id` names another), and the plans the public may choose from."""
-    plans = _index()
+    version = state()
+    plans = _index(version)
     ids = [p["id"] for p in plans]
     # Only a published plan's id makes a key: a made-up ?plan= cannot fill the cache.
     chosen = plan_id if plan_id in ids else (ids[0] if ids else None)
@@ -143,7 +144,7 @@ def overview(plan_id: int | None) -> dict:
         latest = max(periods, key=lambda s: (s["end_date"], s["start_date"]), default=None)
         return {"periods": periods, "latest": latest}
 
-    return {"plans": plans, "plan_id": chosen, **_cached(f"overview:{chosen}", build)}
+    return {"plans": plans, "plan_id": chosen, **_cached(f"overview:{chosen}", build, version)}
 
 
 __all__ = ["OVERDUE_SHOWN", "UNITS_SHOWN"]

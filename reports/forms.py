@@ -37,7 +37,7 @@ class NarrativeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):
             if isinstance(value, str) and CONTROL.search(value):
                 self.add_error(name, ValidationError(
                     _("This text holds a control character that a document cannot carry; "
