@@ -21,7 +21,10 @@ from tests.factories import PASSWORD, AssignmentFactory, PlanFactory, TaskFactor
 LOGIN = "/accounts/login/"
 # Reachable without logging in, on purpose (DESIGN.md: "the login page and health check only";
 # the language switcher works on the login page too).
-ALLOWED_PUBLIC = {"login", "set_language", "healthz"}
+ALLOWED_PUBLIC = {"login", "set_language", "healthz",
+                  # the public page and its open data (public/)
+                  "public:index", "public:period-detail", "public:period-csv",
+                  "public:period-json", "public:data-dictionary"}
 
 
 # --- Health check -------------------------------------------------------------------------------
