@@ -46,6 +46,7 @@ def narrative_save(*, period: ReportingPeriod, user, values: dict) -> PeriodNarr
                 for key, value in values.items():
                     setattr(narrative, key, value)
                 narrative.updated_by = user
+                narrative._history_user = user  # outside a request too (commands, the demo)
                 narrative.save()
                 return narrative
         except IntegrityError:
