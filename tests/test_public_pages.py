@@ -192,11 +192,22 @@ def _signer_of_published(w, marker, users):
                    values={"signer_name": marker, "recipients": marker})
 
 
-def _assignment_title_of_unpublished_plan(w, marker, users):
+def _unpublished_period(w, marker, users):
+    """Another plan's closed (frozen) period, never published, with a marked task overdue."""
+    import datetime
+
+    from plans.models import ReportingPeriod
+    from plans.services import close_period, ensure_periods
     from tests.factories import AssignmentFactory, PlanFactory, TaskFactory
 
     other = PlanFactory(year=w.plan.year - 1)
-    AssignmentFactory(task=TaskFactory(plan=other, title=marker), unit=w.assignments[0].unit)
+    AssignmentFactory(task=TaskFactory(plan=other, title=marker, code="9.9",
+                                       due_date=datetime.date(other.year, 2, 1)),
+                      unit=w.assignments[0].unit)
+    ensure_periods(other)
+    period = other.periods.get(kind=ReportingPeriod.Kind.YEAR)
+    close_period(period=period, user=users["coordinator"])
+    assert marker in str(period.snapshot.data)  # it is in the frozen figures, unpublished
 
 
 # One line per kind of object; comments on assignments will be one more line.
@@ -207,7 +218,8 @@ LEAK_KINDS = {
     "narrative while unpublished": _unpublished_narrative,
     "draft (open) period": _draft_period,
     "signer and recipients of a published period": _signer_of_published,
-    "assignment of an unpublished plan": _assignment_title_of_unpublished_plan,
+    "unpublished period and its assignments": _unpublished_period,
+    # "comment on an assignment": _comment,  (when comments arrive: one more line)
 }
 
 
@@ -251,3 +263,15 @@ def test_a_published_narrative_is_shown_as_published(anonymous, world, coordinat
     assert "Văn bản đã công bố".encode() in page and "Bản sửa sau".encode() not in page
     period_withdraw(period=world.period, user=coordinator, reason="Rút để sửa")
     assert anonymous.get(reverse("public:period-detail", args=[world.period.pk])).status_code == 404
+
+
+def test_a_period_page_built_afresh_takes_a_constant_number_of_queries(
+        anonymous, published, django_assert_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    # 1 the publication state, 2 the published period with its period, plan and snapshot,
+    # 3 the period's indicator actuals, 4 the plan's indicators, 5 the units' kinds.
+    with django_assert_num_queries(5):
+        response = anonymous.get(reverse("public:period-detail", args=[published.period.pk]))
+    assert response.status_code == 200

@@ -136,3 +136,13 @@ def test_pdf_without_libreoffice_says_so(as_coordinator, world, settings):
     assert response.status_code == 503
     assert "LibreOffice" in response.content.decode()
     assert "report.docx" in response.content.decode()
+
+
+def test_the_report_page_takes_a_constant_number_of_queries(as_leader, world,
+                                                            django_assert_num_queries):
+    as_leader.get(_url(world))
+    # 1 session, 2 the user with their groups, 3 the period and plan, 4 the snapshot,
+    # 5 the indicator actuals, 6 the indicators, 7 the narrative (none yet: a draft),
+    # 8 the plan's report setting.
+    with django_assert_num_queries(8):
+        assert as_leader.get(_url(world)).status_code == 200
