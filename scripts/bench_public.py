@@ -141,7 +141,7 @@ def main() -> None:
     )
     results = []
     try:
-        wait_for(port)
+        wait_for(port, timeout=120)  # workers boot slowly while the machine is busy
         pk = latest.period_id
         for path in ("/cong-khai/", f"/cong-khai/ky-bao-cao/{pk}/",
                      f"/cong-khai/ky-bao-cao/{pk}.json", f"/cong-khai/ky-bao-cao/{pk}.csv"):

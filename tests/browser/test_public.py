@@ -13,6 +13,13 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
+@pytest.fixture
+def page(page):
+    # axe and full-page screenshots of long pages take seconds on a busy 2-core machine.
+    page.set_default_timeout(15000)
+    return page
+
+
 def violations(page) -> list[str]:
     results = Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
@@ -53,6 +60,22 @@ def test_public_pages_pass_axe_in_both_languages(demo, live_server, page):
             if language == "vi":
                 _shoot(page, name, 390)
     assert found == {}
+
+
+def test_public_page_reads_in_print_and_in_english(demo, live_server, page):
+    page.context.add_cookies([{"name": "django_language", "value": "en",
+                               "url": live_server.url}])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/cong-khai/")
+    assert page.get_by_role("heading", name="Administrative reform plan: published progress")
+    _shoot(page, "public-en", 390)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.emulate_media(media="print")
+    page.goto(f"{live_server.url}/cong-khai/")
+    # The language switcher and the links to the open data are for the screen, not the paper.
+    assert not page.locator(".langswitch").is_visible()
+    assert page.locator("h1").is_visible()
+    _shoot(page, "public-print", 1366)
 
 
 def test_official_report_page_for_coordinators(demo, live_server, page, login):
