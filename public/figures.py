@@ -108,12 +108,45 @@ def _cells(data: dict, kinds: dict) -> list[dict]:
     return rows
 
 
+OVERVIEW_KEYS = ("id", "kind", "plan_id", "plan_year", "plan_title", "start_date", "end_date",
+                 "as_of", "frozen_at", "published_at", "totals", "by_area", "by_group",
+                 "indicators")
+
+
+def _page(summary: dict) -> dict:
+    """What a period's public page shows: the worst units and the first overdue rows only.
+
+    The cache keeps this and the open data's bytes, never the full rows for a page: at national
+    scale they run to tens of thousands, and every request would unpickle them all.
+    """
+    page = {k: v for k, v in summary.items() if k not in ("cells", "by_unit", "overdue")}
+    return {**page, "by_unit": summary["by_unit"][:UNITS_SHOWN],
+            "unit_count": len(summary["by_unit"]),
+            "overdue": summary["overdue"][:OVERDUE_SHOWN],
+            "overdue_count": len(summary["overdue"])}
+
+
+def _summary(pk: int) -> dict | None:
+    published = PublishedPeriod.objects.public().filter(period_id=pk).first()
+    return period_summary(published) if published else None
+
+
 def published_period(pk: int) -> dict | None:
     def build():
-        published = PublishedPeriod.objects.public().filter(period_id=pk).first()
-        return period_summary(published) if published else None
+        summary = _summary(pk)
+        return _page(summary) if summary else None
 
     return _cached(f"period:{pk}", build)
+
+
+def open_data(pk: int, kind: str, render) -> bytes | None:
+    """A published period's open data file (kind "csv" or "json"), rendered once per state."""
+
+    def build():
+        summary = _summary(pk)
+        return render(summary) if summary else None
+
+    return _cached(f"{kind}:{pk}", build)
 
 
 def _index(version: int) -> list[dict]:
@@ -139,7 +172,8 @@ def overview(plan_id: int | None) -> dict:
     chosen = plan_id if plan_id in ids else (ids[0] if ids else None)
 
     def build():
-        periods = [s for p in PublishedPeriod.objects.public().filter(period__plan_id=chosen)
+        periods = [{k: s[k] for k in OVERVIEW_KEYS}
+                   for p in PublishedPeriod.objects.public().filter(period__plan_id=chosen)
                    if (s := period_summary(p)) is not None]
         latest = max(periods, key=lambda s: (s["end_date"], s["start_date"]), default=None)
         return {"periods": periods, "latest": latest}

@@ -96,24 +96,29 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
     return _public(response)
 
 
+def _open_data(pk: int, kind: str, render) -> bytes:
+    content = figures.open_data(pk, kind, render)
+    if content is None:
+        raise Http404
+    return content
+
+
 @login_not_required
 @require_safe
 @rate_limited
 def period_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _published(pk)
-    return _file(opendata.csv_bytes(summary), "text/csv; charset=utf-8",
-                 f"cchc-{summary['plan_year']}-{summary['kind']}.csv")
+    content = _open_data(pk, "csv", opendata.csv_bytes)
+    return _file(content, "text/csv; charset=utf-8", f"cchc-ky-{pk}.csv")
 
 
 @login_not_required
 @require_safe
 @rate_limited
 def period_json(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = _published(pk)
-    url = request.build_absolute_uri(reverse("public:data-dictionary"))
-    return _file(opendata.json_bytes(summary, dictionary_url=url),
-                 "application/json; charset=utf-8",
-                 f"cchc-{summary['plan_year']}-{summary['kind']}.json")
+    # The dictionary's address is relative: the file is the same whatever host served it.
+    dictionary = reverse("public:data-dictionary")
+    content = _open_data(pk, "json", lambda s: opendata.json_bytes(s, dictionary_url=dictionary))
+    return _file(content, "application/json; charset=utf-8", f"cchc-ky-{pk}.json")
 
 
 @login_not_required
