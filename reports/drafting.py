@@ -40,7 +40,8 @@ def draft(figures: PeriodFigures) -> dict[str, str]:
     late = _late_units(figures)
     if late:
         named = "; ".join(
-            f"{unit} ({len(codes)} nhiệm vụ: {', '.join(codes[:6])}{', ...' if len(codes) > 6 else ''})"
+            f"{unit} ({len(codes)} nhiệm vụ: {', '.join(codes[:6])}"
+            f"{', ...' if len(codes) > 6 else ''})"
             for unit, codes in late[:MAX_UNITS]
         )
         more = f" và {len(late) - MAX_UNITS} đơn vị khác" if len(late) > MAX_UNITS else ""
