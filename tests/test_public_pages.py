@@ -275,3 +275,25 @@ def test_a_period_page_built_afresh_takes_a_constant_number_of_queries(
     with django_assert_num_queries(5):
         response = anonymous.get(reverse("public:period-detail", args=[published.period.pk]))
     assert response.status_code == 200
+
+
+def test_the_demo_publishes_a_closed_period_with_its_report(db, monkeypatch, anonymous):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from demo import public as demo_public
+    from plans.models import ReportingPeriod
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-2024")
+    call_command("load_demo", verbosity=0)
+    year_2024 = ReportingPeriod.objects.get(plan__year=2024, kind="year")
+    published = PublishedPeriod.objects.get(period=year_2024)
+    assert published.narrative["direction"] and year_2024.narrative.signer_name
+    # Idempotent: a second run creates nothing new.
+    assert demo_public.load(today=timezone.localdate(), password=None) == 0
+    page = anonymous.get(reverse("public:period-detail", args=[year_2024.pk]))
+    assert page.status_code == 200
+    assert year_2024.narrative.signer_name.encode() not in page.content
+    assert isinstance(published.published_at, datetime.datetime)
