@@ -48,7 +48,9 @@ def rate_limited(view):
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "public, max-age=60"
+    # No shared or browser caching: a withdrawal must show at the next request, and a logged-in
+    # reader's page carries their name in the top bar.
+    response["Cache-Control"] = "no-cache"
     return response
 
 

@@ -43,7 +43,10 @@ def test_urls_are_stable_and_public(anonymous, published):
     assert urls[2].startswith("/cong-khai/") and urls[2].endswith(".csv")
     assert urls[3].startswith("/cong-khai/") and urls[3].endswith(".json")
     for url in urls:
-        assert anonymous.get(url).status_code == 200, url
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        # Never kept by a shared cache: a withdrawal shows at the next request.
+        assert response["Cache-Control"] == "no-cache", url
 
 
 def test_public_figures_equal_the_snapshot(anonymous, published):
