@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from demo import index as demo_index
 from demo import notifications as demo_notifications
+from demo import public as demo_public
 from demo import surveys as demo_surveys
 from plans.models import Plan, ReformArea
 from solutions.models import (
@@ -996,6 +997,7 @@ def load_demo(
         _load_periods(plans, coordinator, today=today)
         _load_indicators(plans, coordinator)
         demo_surveys.load(today=today, password=password, stdout=stdout)
+        demo_public.load(today=today, password=password, stdout=stdout)
 
         counts["plans"].total = len(plans)
         counts["areas"].total = ReformArea.objects.filter(plan__in=plans).count()

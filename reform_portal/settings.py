@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "notifications",
     "index",
     "surveys",
+    "reports",
+    "public",
     "demo",
 ]
 
@@ -290,3 +292,9 @@ LOGGING = {
 SURVEY_RATE_PER_ADDRESS = env.str("SURVEY_RATE_PER_ADDRESS", default="60/h")
 SURVEY_RATE_PER_UNIT = env.str("SURVEY_RATE_PER_UNIT", default="1200/h")
 SURVEY_DUPLICATE_SECONDS = env.int("SURVEY_DUPLICATE_SECONDS", default=600)
+
+# The official report's PDF is made by LibreOffice (headless) when this binary is on PATH.
+SOFFICE_BINARY = env.str("SOFFICE_BINARY", default="soffice")
+# Requests per address to the public pages (/cong-khai/), e.g. "120/m"; counted in CACHES.
+PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/m")
+

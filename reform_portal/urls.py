@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("solutions.urls")),
     path("index/", include("index.urls")),
     path("khao-sat/", include("surveys.urls")),
+    path("", include("reports.urls")),
+    path("cong-khai/", include("public.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -70,7 +70,9 @@ PUBLIC = {"login", "set_language", "healthz",  # as in test_views_misc.ALLOWED_P
           "password_reset", "password_reset_done", "password_reset_confirm",
           "password_reset_complete", "notifications:unsubscribe",
           "surveys:short-link", "surveys:response-form", "surveys:response-thanks",
-          "surveys:kiosk-form", "surveys:kiosk-thanks"}
+          "surveys:kiosk-form", "surveys:kiosk-thanks",
+          "public:index", "public:period-detail", "public:period-csv", "public:period-json",
+          "public:data-dictionary"}
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 IMPORT_HEADER = "Mã,Lĩnh vực,Giải pháp,Nhiệm vụ,Sản phẩm,Chủ trì,Phối hợp,Thời hạn\n"
@@ -156,7 +158,15 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         client = Client()
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    # --- reports and public: a closed, published period (last year's first quarter)
+    from plans.services import close_period
+    from public.services import period_publish
+
+    published = last_year.periods.get(kind=ReportingPeriod.Kind.Q1)
+    close_period(period=published, user=users["coordinator"])
+    period_publish(period=published, user=users["coordinator"])
     return SimpleNamespace(
+        published=published,
         today=today, plan=plan, area=area, solution=solution, users=users, sessions=sessions,
         unit_a=unit_a, unit_b=unit_b, unit_c=UnitFactory(code="C01", name="Sở Y tế"),
         task_a=task_a, task_b=task_b, assignment_a=assignment_a, assignment_b=assignment_b,
@@ -296,6 +306,14 @@ SNAPSHOT_MODELS += [  # --- index
 ]
 
 
+# --- reports and public
+from public.models import PublicationEvent, PublishedPeriod  # noqa: E402
+from reports.models import PeriodNarrative  # noqa: E402
+
+SNAPSHOT_MODELS += [PeriodNarrative, PeriodNarrative.history.model, PublishedPeriod,
+                    PublicationEvent]
+
+
 def _snapshot_sql() -> str:
     # One query: a digest of every row of each table (PostgreSQL's row-to-text cast).
     q = connection.ops.quote_name
@@ -394,6 +412,7 @@ READ_ALL = (LOGIN, 200, 200, 200, 200, 200, 200)
 NO_POST = (LOGIN, 405, 405, 405, 405, 405, 405)
 NO_GET = NO_POST
 COORDINATORS_READ = (LOGIN, 403, 403, 403, 200, 403, 200)
+READ_ALL_ONLY = (LOGIN, 403, 403, 403, 200, 200, 200)  # coordinators and leaders
 COORDINATORS_WRITE = (LOGIN, 403, 403, 403, 302, 403, 302)
 # Unit A's object: its members read it, unit B's staff are outsiders, read-all roles read it.
 A_READ = (LOGIN, 200, 404, 200, 200, 200, 200)
@@ -704,6 +723,28 @@ MATRIX: dict[str, list[Row]] = {
     "surveys:kiosk-form": [Row(_survey_public, (200,) * 7, (302,) * 7,
                                lambda w, *_: _survey_answers(w))],
     "surveys:kiosk-thanks": [Row(_survey_public, (200,) * 7, (405,) * 7)],
+    # --- reports: the official report (coordinators and leaders read, coordinators write)
+    "reports:narrative-edit": [Row(
+        _pk("period"), READ_ALL_ONLY, COORDINATORS_WRITE,
+        lambda w, *_: {"agency": "UBND TỈNH NGHỆ AN", "number": "12", "number_suffix": "BC-UBND",
+                   "place": "Nghệ An", "issued_on": "", "direction": "Chỉ đạo",
+                   "assessment": "", "next_tasks": "", "proposals": "", "recipients": "",
+                   "signer_title": "", "signer_name": "", "parent_agency": ""},
+    )],
+    "reports:report-docx": [Row(_pk("period"), READ_ALL_ONLY, NO_POST)],
+    "reports:report-pdf": [Row(_pk("published"), READ_ALL_ONLY, NO_POST)],
+    "reports:report-xlsx": [Row(_pk("period"), READ_ALL_ONLY, NO_POST)],
+    # --- public: the public page and its open data (no login); publication (coordinators)
+    "public:index": [Row(_none, (200,) * 7, (405,) * 7)],
+    "public:data-dictionary": [Row(_none, (200,) * 7, (405,) * 7)],
+    "public:period-detail": [Row(_pk("published"), (200,) * 7, (405,) * 7)],
+    "public:period-csv": [Row(_pk("published"), (200,) * 7, (405,) * 7)],
+    "public:period-json": [Row(_pk("published"), (200,) * 7, (405,) * 7)],
+    "public:publication-list": [Row(_none, COORDINATORS_READ, NO_POST)],
+    "public:period-publish": [Row(_pk("published"), NO_GET, COORDINATORS_WRITE,
+                                  lambda w, *_: {"reason": ""})],
+    "public:period-withdraw": [Row(_pk("published"), NO_GET, COORDINATORS_WRITE,
+                                   lambda w, *_: {"reason": "Sai số liệu"})],
 }
 
 

@@ -26,7 +26,10 @@ ALLOWED_PUBLIC = {"login", "set_language", "healthz", "password_reset", "passwor
                   "notifications:unsubscribe",
                   # The citizens' satisfaction survey: the only public write (surveys/).
                   "surveys:short-link", "surveys:response-form", "surveys:response-thanks",
-                  "surveys:kiosk-form", "surveys:kiosk-thanks"}
+                  "surveys:kiosk-form", "surveys:kiosk-thanks",
+                  # the public page and its open data (public/)
+                  "public:index", "public:period-detail", "public:period-csv",
+                  "public:period-json", "public:data-dictionary"}
 
 
 # --- Health check -------------------------------------------------------------------------------
