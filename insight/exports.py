@@ -126,9 +126,9 @@ def _figure_rows(rows, first: str, with_code: bool = False) -> tuple[list[str], 
 def _overdue_rows(report: dict) -> tuple[list[str], list[list]]:
     header = [_("Task code"), _("Task"), _("Unit"), _("Role"), _("Due date"),
               _("Days late at the period's end"), _("Last report"), _("Percent")]
+    roles = {role.value: str(role.label) for role in Assignment.Role}  # translated once
     body = [
-        [row["task_code"], row["task_title"], row["unit_name"],
-         str(Assignment.Role(row["role"]).label),
+        [row["task_code"], row["task_title"], row["unit_name"], roles[row["role"]],
          row["due_date"], row["days_late"], row["last_report_on"], row["last_percent"]]
         for row in report["overdue"]
     ]
@@ -219,10 +219,15 @@ def _table(ws: Worksheet, top: int, caption: str, header: list[str], rows: list[
     ws.append([_cell(ws, title, BOLD, HEAD_FILL, WRAP) for title in header])
     total = _("Total")
     for values in rows:
-        bold = BOLD if values and values[0] == total else None
+        if values and values[0] == total:
+            ws.append([_cell(ws, value, BOLD) for value in values])
+            continue
+        # A plain number or short text goes as it is; a cell object only where it needs one.
         ws.append([
-            _cell(ws, value, bold,
-                  alignment=WRAP if isinstance(value, str) and len(value) > 40 else None)
+            value if isinstance(value, int | float | None) or (
+                isinstance(value, str) and len(value) <= 40 and not value.startswith("="))
+            else _cell(ws, value, alignment=WRAP if isinstance(value, str) and len(value) > 40
+                       else None)
             for value in values
         ])
 
