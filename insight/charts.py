@@ -147,16 +147,22 @@ class CompletionSeries:
         return bool(self.points) and self.start <= self.on <= self.end
 
 
-def completion_series(assignments: QuerySet, plan: Plan,
-                      on: datetime.date | None = None) -> CompletionSeries:
-    """Planned vs done by month over the plan's months: one aggregate query.
+def completion_series(assignments: QuerySet | None, plan: Plan,
+                      on: datetime.date | None = None,
+                      month_rows: list[dict] | None = None) -> CompletionSeries:
+    """Planned vs done by month over the plan's months: one aggregate query, or none when
+    `month_rows` are given (rows of "due_month", "done_month" and "total" counted on
+    with_months(assignments, on), e.g. by insight.grouping.counts_by with other figures).
 
     `assignments` comes from with_timeliness() (its effective due date: the extended one, an
     ongoing task's plan end). Planned = cumulative count due by each month's end; done =
     cumulative count completed (verified) by each month's end, up to `on` (today by default).
     """
     on = on or timezone.localdate()
-    planned_by_month, done_by_month = _by_month(assignments, on)
+    if month_rows is None:
+        month_rows = list(with_months(assignments, on).values("due_month", "done_month")
+                          .annotate(total=CountRows()).order_by())
+    planned_by_month, done_by_month = _by_month(month_rows)
     first, last = _month(plan.start_date), _month(plan.end_date)
     data_months = [m for m in (*planned_by_month, *done_by_month) if m is not None]
     if data_months:
@@ -196,24 +202,23 @@ class MonthOf(TruncMonth):
         return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
 
 
-def _by_month(assignments: QuerySet, on: datetime.date) -> tuple[dict, dict]:
-    """Counts by month due, and by month completed (by `on`): one scan, grouped by both."""
+def with_months(assignments: QuerySet, on: datetime.date) -> QuerySet:
+    """The month each assignment is due, and the month it was completed (by `on`, else null)."""
     done = Q(completed_on__isnull=False, completed_on__lte=on)
-    rows = (
-        assignments.annotate(
-            due_month=MonthOf("effective_due_date"),
-            done_month=MonthOf(Case(When(done, then=F("completed_on")))),
-        )
-        .values("due_month", "done_month")
-        .annotate(n=CountRows())
-        .order_by()
+    return assignments.annotate(
+        due_month=MonthOf("effective_due_date"),
+        done_month=MonthOf(Case(When(done, then=F("completed_on")))),
     )
+
+
+def _by_month(rows: list[dict]) -> tuple[dict, dict]:
+    """Counts by month due, and by month completed, from rows grouped by both."""
     planned: dict[datetime.date | None, int] = {}
     completed: dict[datetime.date | None, int] = {}
     for row in rows:
-        planned[row["due_month"]] = planned.get(row["due_month"], 0) + row["n"]
+        planned[row["due_month"]] = planned.get(row["due_month"], 0) + row["total"]
         if row["done_month"] is not None:
-            completed[row["done_month"]] = completed.get(row["done_month"], 0) + row["n"]
+            completed[row["done_month"]] = completed.get(row["done_month"], 0) + row["total"]
     return planned, completed
 
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from insight.cache import cached_figures
+from insight.grouping import counts_by
 from plans.models import Plan
 from insight.figures import KEYS, Figures, worst_first
 from solutions.models import Assignment, Solution, timeliness_aggregates
@@ -34,14 +35,18 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     from insight import charts  # insight.charts imports this module (it draws Figures)
 
     base = plan_assignments(user, plan, on)
-    # One scan grouped by (area, solution): a task has one of each, so the totals, the areas
-    # and the solutions are sums of these few rows. A second scan groups by unit.
-    rows = list(
-        base.values("task__area", "task__solution").annotate(**timeliness_aggregates()).order_by()
-    )
+    # One scan for three breakdowns: by (area, solution) (a task has one of each, so the
+    # totals, the areas and the solutions are sums of these few rows), by unit, and by the
+    # months due and done (the completion chart).
+    grouped = counts_by(charts.with_months(base, on), {
+        "cells": ["task__area", "task__solution"],
+        "units": ["unit"],
+        "months": ["due_month", "done_month"],
+    })
+    rows = grouped["cells"]
     # The units worst first, with their names: thousands of rows at national scale, so the
     # sorted head and the count are what is kept.
-    unit_rows = sorted_unit_rows(user, base)
+    unit_rows = sorted_unit_rows(user, base, grouped["units"])
     # The first overdue ids, then their rows, in that order: only ten rows are joined to their
     # task and unit. The rows need no timeliness annotations (Assignment.effective_due reads
     # the plan's end).
@@ -51,7 +56,7 @@ def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
     )
     rows_by_id = Assignment.objects.select_related("task__plan", "unit").in_bulk(overdue_ids)
     overdue = [rows_by_id[pk] for pk in overdue_ids]
-    completion = charts.completion_series(base, plan, on)
+    completion = charts.completion_series(None, plan, on, month_rows=grouped["months"])
     return rows, unit_figures(unit_rows[:unit_limit]), len(unit_rows), overdue, completion
 
 
@@ -86,14 +91,16 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
     }
 
 
-def sorted_unit_rows(user, base: QuerySet) -> list[dict]:
+def sorted_unit_rows(user, base: QuerySet, rows: list[dict] | None = None) -> list[dict]:
     """The units' aggregate rows (with their names as "label"), worst first: most overdue, then
     stale, then due soon, then least done, then by name.
 
     Plain rows: a national plan has 3,000 units, of which a page shows a few; unit_figures()
     makes Figures of those. The names are those of every unit the person may see: the rows
-    cover most of them, and sending thousands of ids back would cost more than it saves."""
-    rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
+    cover most of them, and sending thousands of ids back would cost more than it saves.
+    `rows`, if given, are base's counts by unit already (insight.grouping.counts_by)."""
+    if rows is None:
+        rows = list(base.values("unit").annotate(**timeliness_aggregates()).order_by())
     names = dict(Unit.objects.for_user(user).order_by().values_list("pk", "name"))
 
     for row in rows:

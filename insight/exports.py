@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -125,9 +126,9 @@ def _figure_rows(rows, first: str, with_code: bool = False) -> tuple[list[str], 
 def _overdue_rows(report: dict) -> tuple[list[str], list[list]]:
     header = [_("Task code"), _("Task"), _("Unit"), _("Role"), _("Due date"),
               _("Days late at the period's end"), _("Last report"), _("Percent")]
+    roles = {role.value: str(role.label) for role in Assignment.Role}  # translated once
     body = [
-        [row["task_code"], row["task_title"], row["unit_name"],
-         str(Assignment.Role(row["role"]).label),
+        [row["task_code"], row["task_title"], row["unit_name"], roles[row["role"]],
          row["due_date"], row["days_late"], row["last_report_on"], row["last_percent"]]
         for row in report["overdue"]
     ]
@@ -188,41 +189,54 @@ def _sheet_title(name: str) -> str:
     return name[:31]
 
 
-def _write(ws: Worksheet, row: int, col: int, value, font=None):
-    cell = ws.cell(row=row, column=col, value=value)
+def _cell(ws: Worksheet, value, font=None, fill=None, alignment=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, not a formula
     if isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT
     if font:
         cell.font = font
+    if fill:
+        cell.fill = fill
+    if alignment:
+        cell.alignment = alignment
     return cell
 
 
 def _header_block(ws: Worksheet, lines) -> int:
-    """The block at the top of a sheet; returns the next free row."""
+    """The block at the top of a sheet, then a blank row; returns the next free row."""
     for row, (label, value) in enumerate(lines, start=1):
-        _write(ws, row, 1, label, BOLD)
-        _write(ws, row, 2, value, TITLE if row == 1 else None)
+        ws.append([_cell(ws, label, BOLD), _cell(ws, value, TITLE if row == 1 else None)])
+    ws.append([])
     return len(lines) + 2
 
 
 def _table(ws: Worksheet, top: int, caption: str, header: list[str], rows: list[list]) -> None:
-    _write(ws, top, 1, caption, TITLE)
+    """The caption, the header row and the rows, from row `top` on (rows are appended: the
+    workbook is written as it goes, row by row)."""
+    ws.append([_cell(ws, caption, TITLE)])
+    ws.append([_cell(ws, title, BOLD, HEAD_FILL, WRAP) for title in header])
+    total = _("Total")
+    for values in rows:
+        if values and values[0] == total:
+            ws.append([_cell(ws, value, BOLD) for value in values])
+            continue
+        # A plain number or short text goes as it is; a cell object only where it needs one.
+        ws.append([
+            value if isinstance(value, int | float | None) or (
+                isinstance(value, str) and len(value) <= 40 and not value.startswith("="))
+            else _cell(ws, value, alignment=WRAP if isinstance(value, str) and len(value) > 40
+                       else None)
+            for value in values
+        ])
+
+
+def _layout(ws: Worksheet, top: int, header: list[str], rows: list[list]) -> None:
+    """What a write-only sheet must know before its first row: panes frozen under the
+    header row, the filter over the table."""
     head = top + 1
-    for col, title in enumerate(header, start=1):
-        cell = _write(ws, head, col, title, BOLD)
-        cell.fill = HEAD_FILL
-        cell.alignment = WRAP
-    for r, values in enumerate(rows, start=head + 1):
-        for col, value in enumerate(values, start=1):
-            cell = _write(ws, r, col, value)
-            if isinstance(value, str) and len(value) > 40:
-                cell.alignment = WRAP
-        if values and values[0] in (_("Total"),):
-            for col in range(1, len(values) + 1):
-                ws.cell(row=r, column=col).font = BOLD
-    ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    ws.freeze_panes = f"A{head + 1}"
     if rows:
         ws.auto_filter.ref = f"A{head}:{get_column_letter(len(header))}{head + len(rows)}"
 
@@ -240,26 +254,31 @@ def _widths(ws: Worksheet, header: list[str], rows: list[list]) -> None:
 
 
 def _print_setup(ws: Worksheet) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as it takes
 
 
 def xlsx_bytes(period: ReportingPeriod, report: dict) -> bytes:
-    """One sheet per breakdown, each under a header block naming the plan and period."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One sheet per breakdown, each under a header block naming the plan and period.
+
+    A write-only workbook: rows go to the file as they are appended, instead of a cell object
+    each kept in memory until the end (the overdue sheet has one row per overdue assignment)."""
+    workbook = Workbook(write_only=True)
     full, short = header_block(period, report), header_block(period, report, short=True)
     for index, (sheet, caption, header, rows) in enumerate(tables(report)):
         ws = workbook.create_sheet(_sheet_title(sheet))
-        top = _header_block(ws, full if index == 0 else short)
-        _table(ws, top, caption, header, rows)
+        lines = full if index == 0 else short
+        top = len(lines) + 2
         _widths(ws, header, rows)
         # The header block's labels sit in column A; its values run on to the right.
         ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 20)
         _print_setup(ws)
+        _layout(ws, top, header, rows)
+        _header_block(ws, lines)
+        _table(ws, top, caption, header, rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

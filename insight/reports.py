@@ -12,6 +12,12 @@ period's figures are frozen into PeriodSnapshot.data exactly as the page and exp
 Besides the breakdowns it keeps "cells": the counts per (unit, area, solution), from which
 restrict() rebuilds every breakdown for some units only (unit staff reading a frozen report).
 
+An open period's page reads live_report() instead: the same breakdowns from one scan grouped
+two ways (by unit; by area and solution), and only the head of the overdue list with its
+count. At national scale the cells are tens of thousands of rows and the overdue list ten
+thousand: no page needs them while the period is open (the exports read every overdue row
+with all_overdue()), so they are neither computed nor cached.
+
 The number of queries is constant whatever the data size: one aggregate for all breakdowns,
 one for the overdue list, and one each for the labels of areas, solutions and units.
 """
@@ -23,6 +29,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from insight.figures import CLASSES, Figures, done_share, worst_first
+from insight.grouping import counts_by
 from plans.models import PeriodSnapshot, ReportingPeriod
 from solutions.models import (
     Assignment,
@@ -36,6 +43,7 @@ from units.models import Membership, Unit
 
 SCHEMA = 1  # bump when the shape of the data changes; frozen reports keep the old one
 COUNTS = ["total", *CLASSES]
+OVERDUE_KEPT = 100  # an open period's overdue rows kept for its page (the files list them all)
 
 
 # --- Computing ----------------------------------------------------------------------------------
@@ -73,10 +81,9 @@ def _with_share(row: dict) -> dict:
 
 
 def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) -> dict:
-    """The period's report, computed now: the whole province, or `assignments` only."""
-    plan = period.plan
+    """The period's whole report, computed now: the whole province, or `assignments` only.
+    What close_period() freezes: with its cells and every overdue row."""
     base = due_in_period(period, assignments)
-
     aggregates = {k: v for k, v in timeliness_aggregates().items() if k in COUNTS}
     cells = [
         {"unit": row["unit"], "area": row["task__area"], "solution": row["task__solution"],
@@ -85,12 +92,49 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
         .annotate(**aggregates)
         .order_by("unit", "task__area", "task__solution")
     ]
+    data = _document(period, overdue_rows(period, base), {c["unit"] for c in cells})
+    data["cells"] = cells
+    return _breakdowns(data)
 
+
+def live_report(period: ReportingPeriod, assignments: QuerySet | None = None,
+                overdue_kept: int = OVERDUE_KEPT) -> dict:
+    """An open period's report for its page: the breakdowns of period_report(), without the
+    cells, and the first `overdue_kept` overdue rows ("overdue_total" counts them all)."""
+    base = due_in_period(period, assignments)
+    grouped = counts_by(base, {"units": ["unit"], "cells": ["task__area", "task__solution"]},
+                        keys=CLASSES)
+    by_unit = {row["unit"]: _counts(row) for row in grouped["units"]}
+    data = _document(period, overdue_rows(period, base, limit=overdue_kept), by_unit)
+    cells = [{"unit": None, "area": row["task__area"], "solution": row["task__solution"],
+              **_counts(row)} for row in grouped["cells"]]
+    data = _breakdowns({**data, "cells": cells}, unit_counts=by_unit)
+    del data["cells"]
+    data["overdue_total"] = data["totals"]["overdue"]
+    return data
+
+
+def overdue_rows(period: ReportingPeriod, base: QuerySet, limit: int | None = None) -> list:
+    """The assignments overdue at the period's end (`base` from due_in_period()), soonest due
+    first, with their days late and last report as of the end; the first `limit` only."""
     # The last report up to the end of the period, not the latest one: the list is "as of".
     entries = ProgressEntry.objects.filter(
         assignment=OuterRef("pk"), reported_at__lt=_end_of(period.end_date)
     ).order_by("-reported_at", "-pk")
-    overdue = [
+    rows = (
+        base.filter(is_overdue=True)
+        .annotate(
+            report_at=Subquery(entries.values("reported_at")[:1]),
+            report_percent=Subquery(entries.values("percent")[:1]),
+            days_late=days_late_expression(period.end_date),
+        )
+        .order_by("effective_due_date", Length("task__code"), "task__code", "unit__name", "pk")
+        .values("pk", "task__code", "task__title", "unit", "unit__code", "unit__name", "role",
+                "effective_due_date", "report_at", "report_percent", "days_late")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [
         {
             "assignment": row["pk"],
             "task_code": row["task__code"],
@@ -106,17 +150,13 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
             ),
             "last_percent": row["report_percent"] if row["report_at"] else None,
         }
-        for row in base.filter(is_overdue=True)
-        .annotate(
-            report_at=Subquery(entries.values("reported_at")[:1]),
-            report_percent=Subquery(entries.values("percent")[:1]),
-            days_late=days_late_expression(period.end_date),
-        )
-        .order_by("effective_due_date", Length("task__code"), "task__code", "unit__name", "pk")
-        .values("pk", "task__code", "task__title", "unit", "unit__code", "unit__name", "role",
-                "effective_due_date", "report_at", "report_percent", "days_late")
+        for row in rows
     ]
 
+
+def _document(period: ReportingPeriod, overdue: list, unit_ids) -> dict:
+    """The report's plan, period, labels and overdue rows, before its breakdowns."""
+    plan = period.plan
     areas = [{"id": a.pk, "number": a.number, "label": str(a)} for a in plan.areas.all()]
     solutions = [
         {"id": s.pk, "number": s.number, "label": str(s)}
@@ -124,10 +164,9 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
     ]
     units = {
         unit.pk: {"id": unit.pk, "code": unit.code, "label": unit.name}
-        for unit in Unit.objects.filter(pk__in={c["unit"] for c in cells}).only("code", "name")
+        for unit in Unit.objects.filter(pk__in=set(unit_ids)).only("code", "name")
     }
-
-    data = {
+    return {
         "schema": SCHEMA,
         "plan": {
             "id": plan.pk,
@@ -148,14 +187,13 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
         "areas": areas,
         "solutions": solutions,
         "units": list(units.values()),
-        "cells": cells,
         "overdue": overdue,
     }
-    return _breakdowns(data)
 
 
-def _breakdowns(data: dict) -> dict:
-    """Totals, by area, by solution and by unit (worst first), summed from the cells."""
+def _breakdowns(data: dict, unit_counts: dict | None = None) -> dict:
+    """Totals, by area, by solution and by unit (worst first), summed from the cells; the
+    units' counts from `unit_counts` if given (cells without units: a live report's)."""
     zero = dict.fromkeys(COUNTS, 0)
     totals = dict(zero)
     by_area = {a["id"]: dict(zero) for a in data["areas"]}
@@ -169,8 +207,11 @@ def _breakdowns(data: dict) -> dict:
             _add(no_solution, cell)
         else:
             _add(by_solution.setdefault(cell["solution"], dict(zero)), cell)
-        if cell["unit"] in by_unit:
+        if unit_counts is None and cell["unit"] in by_unit:
             _add(by_unit[cell["unit"]], cell)
+    for unit, counts in (unit_counts or {}).items():
+        if unit in by_unit:
+            _add(by_unit[unit], counts)
 
     data["totals"] = _with_share(totals)
     data["by_area"] = [
@@ -232,8 +273,20 @@ def report_for(period: ReportingPeriod, user) -> dict:
         units = Membership.objects.filter(user=user).values_list("unit_id", flat=True)
         return {**restrict(data, units), "scoped": True}
     if read_all:
-        return {**period_report(period), "scoped": False}
-    return {**period_report(period, Assignment.objects.for_user(user)), "scoped": True}
+        return {**live_report(period), "scoped": False}
+    return {**live_report(period, Assignment.objects.for_user(user)), "scoped": True}
+
+
+def all_overdue(period: ReportingPeriod, user) -> list[dict]:
+    """Every overdue row of an open period's report (for the exports), scoped as report_for()
+    scopes it, ready for display like for_display()'s."""
+    assignments = None if can_read_all(user) else Assignment.objects.for_user(user)
+    return _display_overdue(overdue_rows(period, due_in_period(period, assignments)))
+
+
+def _display_overdue(rows: list[dict]) -> list[dict]:
+    return [{**row, "due_date": _date(row["due_date"]),
+             "last_report_on": _date(row["last_report_on"])} for row in rows]
 
 
 def with_current_names(data: dict, period: ReportingPeriod) -> dict:
@@ -302,9 +355,6 @@ def for_display(data: dict) -> dict:
         "by_area": [figures(r) for r in data["by_area"]],
         "by_solution": [figures(r) for r in data["by_solution"]],
         "by_unit": [figures(r) for r in data["by_unit"]],
-        "overdue": [
-            {**row, "due_date": _date(row["due_date"]),
-             "last_report_on": _date(row["last_report_on"])}
-            for row in data["overdue"]
-        ],
+        "overdue": _display_overdue(data["overdue"]),
+        "overdue_total": data.get("overdue_total", len(data["overdue"])),
     }

@@ -78,7 +78,7 @@ def period_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 # The page shows the worst rows; the XLSX and CSV carry every row.
-PAGE_UNITS, PAGE_OVERDUE = 50, 100
+PAGE_UNITS, PAGE_OVERDUE = 50, reports.OVERDUE_KEPT
 
 
 def _report_data(period: ReportingPeriod, user) -> dict:
@@ -91,6 +91,15 @@ def _report_data(period: ReportingPeriod, user) -> dict:
         lambda: reports.report_for(period, user),
     )
     return reports.with_current_names(data, period)
+
+
+def _export_data(period: ReportingPeriod, user) -> dict:
+    """The report for a file: the page's, with every overdue row (an open period's figures
+    keep the first rows only; a closed period's snapshot has them all)."""
+    report = reports.for_display(_report_data(period, user))
+    if not period.is_closed:
+        report["overdue"] = reports.all_overdue(period, user)
+    return report
 
 
 @require_safe
@@ -114,7 +123,7 @@ def _period_report_context(request: HttpRequest, pk: int) -> dict:
 @require_safe
 def period_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(request.user, pk)
-    report = reports.for_display(_report_data(period, request.user))
+    report = _export_data(period, request.user)
     return _attachment(exports.xlsx_bytes(period, report), exports.XLSX_CONTENT_TYPE,
                        exports.filename(report, "xlsx"))
 
@@ -122,7 +131,7 @@ def period_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def period_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     period = access.get_period(request.user, pk)
-    report = reports.for_display(_report_data(period, request.user))
+    report = _export_data(period, request.user)
     return _attachment(exports.csv_bytes(period, report), exports.CSV_CONTENT_TYPE,
                        exports.filename(report, "csv"))
 

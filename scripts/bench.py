@@ -8,13 +8,15 @@ cluster). In one run it:
 2. serves the portal with gunicorn (3 sync workers, CONN_MAX_AGE=60, DEBUG off) on 127.0.0.1;
 3. logs in a leader (scale.leader) and a staff member (scale.staff1) through the login form,
    with real sessions and CSRF tokens;
-4. for each page: a warm-up, a serial pass (one request at a time: the server's own latency),
-   then N requests from C threads (p50, p95, requests per second), bounded in time; and a
-   paired pass, /healthz and the page in turn, whose ratio ("x floor") neighbours' noise moves
-   least (both requests of a pair see the same moment);
+4. for each page: a warm-up, a serial pass (one request at a time: the server's own latency,
+   p50 and p95), then N requests from C threads (p50, p95, requests per second), bounded in
+   time. The dashboard, the open year report and its XLSX are also measured right after a
+   progress report (a write before each request, untimed), so nothing cached hides their cost;
 5. counts each page's queries with Django's test client (CaptureQueriesContext) in this
    process, against the same database;
-6. prints one table and writes it as JSON to var/bench/latest.json (and a dated copy).
+6. sends 5,000 mixed requests (pages and reports, from C threads, bounded in time) and prints
+   the resident memory (RSS) of each gunicorn worker before and after;
+7. prints one table and writes it as JSON to var/bench/latest.json (and a dated copy).
 
 Only 127.0.0.1 is ever contacted. gunicorn's sync workers close the connection after each
 response, so every request opens a new loopback connection (http.client does it for us).
@@ -200,12 +202,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(session: Session, method: str, path: str, body_of, *, expect: int, warmup: int,
             serial: int, requests: int, concurrency: int, time_limit: float,
-            server_pids: tuple[int | None, int | None] = (None, None), before=None,
-            floor: Session | None = None) -> dict:
+            server_pids: tuple[int | None, int | None] = (None, None), before=None) -> dict:
     """`before`, if given, runs before each request, untimed (a write, so the page's cached
-    content is stale and the request measures the recomputation). `floor`, if given, is the
-    session of a paired pass: /healthz then the page, `serial` times; x_floor is the median of
-    the pairs' ratios."""
+    content is stale and the request measures the recomputation)."""
     errors: list[str] = []
     sizes: list[int] = []
 
@@ -247,17 +246,6 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
             break
     app_cpu, db_cpu = (cpu_seconds(pid) - before
                        for pid, before in zip(server_pids, (app_cpu, db_cpu), strict=True))
-    ratios = []
-    if floor is not None:
-        floor_conn = http.client.HTTPConnection(HOST, floor.port, timeout=120)
-        for _ in range(serial):
-            start = time.perf_counter()
-            status, _, _ = floor.request("GET", "/healthz", None, conn=floor_conn)
-            floor_time = time.perf_counter() - start
-            t = one(conn)
-            if status == 200 and t is not None:
-                ratios.append(t / floor_time)
-        floor_conn.close()
     conn.close()
 
     times: list[float] = []
@@ -291,7 +279,8 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
     return {
         "serial_n": len(serial_times),
         "serial_p50_ms": round(1000 * statistics.median(serial_times), 1) if serial_times else None,
-        "x_floor": round(statistics.median(ratios), 2) if ratios else None,
+        "serial_p95_ms": (round(percentile([1000 * t for t in serial_times], 95), 1)
+                          if serial_times else None),
         "app_cpu_ms": round(1000 * app_cpu / len(serial_times), 1) if cpu_known else None,
         "db_cpu_ms": round(1000 * db_cpu / len(serial_times), 1) if cpu_known else None,
         # gunicorn + PostgreSQL, per request: the write before each request left out
@@ -302,12 +291,80 @@ def measure(session: Session, method: str, path: str, body_of, *, expect: int, w
         "n": len(times),
         "p50_ms": round(percentile(ms, 50), 1) if ms else None,
         "p95_ms": round(percentile(ms, 95), 1) if ms else None,
-        "rps": round(len(times) / wall, 1) if wall else None,
+        "rps": round(len(times) / wall, 1) if wall and times else None,
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
         "bytes": max(sizes) if sizes else None,
-        "truncated_by_time": issued < requests,
+        "truncated_by_time": 0 < issued < requests,
     }
+
+
+# --- Memory -------------------------------------------------------------------------------------
+
+
+def worker_rss_mb(master_pid: int) -> dict[int, float]:
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    rss = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("PPid", "0").strip()) == master_pid and "VmRSS" in fields:
+            rss[int(entry.name)] = round(int(fields["VmRSS"].split()[0]) / 1024, 1)
+    return rss
+
+
+def mixed_load(pages, report_first, master_pid: int, *, requests: int, concurrency: int,
+               time_limit: float) -> dict:
+    """`requests` requests from `concurrency` threads, round robin over the pages (GETs; every
+    tenth request is a progress report, so the data version moves and figures are computed
+    anew), bounded in time; the workers' RSS before and after."""
+    gets = [(session, path, expect) for _, session, method, path, _, expect, _ in pages
+            if method == "GET"]
+    before = worker_rss_mb(master_pid)
+    lock = threading.Lock()
+    issued, errors = 0, 0
+    stop_at = time.perf_counter() + time_limit
+    print(f"mixed load: {requests} requests ...", flush=True)
+
+    def worker() -> None:
+        nonlocal issued, errors
+        conns: dict[int, http.client.HTTPConnection] = {}
+        while True:
+            with lock:
+                if issued >= requests or time.perf_counter() > stop_at:
+                    break
+                n = issued
+                issued += 1
+            try:
+                if n % 10 == 9:
+                    report_first()
+                    continue
+                session, path, expect = gets[n % len(gets)]
+                conn = conns.setdefault(id(session), http.client.HTTPConnection(
+                    HOST, session.port, timeout=120))
+                status, _, _ = session.request("GET", path, None, conn=conn)
+                if status != expect:
+                    raise RuntimeError(status)
+            except Exception:  # noqa: BLE001 - counted and reported
+                with lock:
+                    errors += 1
+        for conn in conns.values():
+            conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = worker_rss_mb(master_pid)
+    return {"requests": issued, "errors": errors, "seconds": round(time.perf_counter() - started),
+            "rss_before_mb": sorted(before.values()), "rss_after_mb": sorted(after.values())}
 
 
 # --- The run ------------------------------------------------------------------------------------
@@ -355,6 +412,10 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60,
                         help="seconds per page for the concurrent pass (default 60)")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--mixed", type=int, default=5000,
+                        help="mixed requests before the workers' memory is read (default 5000)")
+    parser.add_argument("--mixed-time-limit", type=float, default=900,
+                        help="seconds at most for the mixed requests (default 900)")
     parser.add_argument("--skip-load", action="store_true",
                         help="the database already holds the scale data")
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "latest.json"))
@@ -382,6 +443,7 @@ def main() -> None:
     if not args.skip_load:
         seconds, _ = manage("migrate", "--no-input", "--verbosity", "0", env=env)
         print(f"migrate: {seconds:.1f} s", flush=True)
+        manage("createcachetable", env=env)  # the figures cache's table
         seconds, out = manage("generate_scale_data", "--scale", args.scale, env=env)
         print(out, flush=True)
         generation = {"seconds": round(seconds, 1), "output": out}
@@ -396,7 +458,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
     from django.utils import timezone
 
     from plans.models import Plan
@@ -428,7 +490,7 @@ def main() -> None:
 
         q = f"?plan={plan.pk}"
         pages = [
-            ("healthz (floor)", anonymous, "GET", "/healthz", None, 200, None),
+            ("healthz", anonymous, "GET", "/healthz", None, 200, None),
             ("dashboard (leader)", leader_s, "GET", reverse("insight:dashboard") + q, None, 200,
              leader),
             ("/my/ (staff)", staff_s, "GET", reverse("solutions:my-assignments") + q, None, 200,
@@ -461,43 +523,48 @@ def main() -> None:
             if status != 302:
                 raise RuntimeError(f"progress POST before a cache miss: HTTP {status}")
 
-        misses = {"dashboard (leader)": "dashboard, after a report (leader)",
-                  "task list (leader)": "task list, after a report (leader)"}
         notes = []
-        try:
-            period_list = reverse("insight:period-list", args=[plan.pk])
-            leader_s.request("GET", period_list)  # creates the plan's periods
-            period = (plan.periods.filter(start_date__lte=today).order_by("-end_date").first()
-                      if hasattr(plan, "periods") else None)
-            if period is None:
-                notes.append("period report: the plan has no period; skipped")
-            else:
-                pages.append((f"period report {period.kind} (leader)", leader_s, "GET",
-                              reverse("insight:period-report", args=[period.pk]), None, 200,
-                              leader))
-        except NoReverseMatch:
-            notes.append("period report: no URL plans:period-report yet; skipped")
-
+        period_list = reverse("insight:period-list", args=[plan.pk])
+        leader_s.request("GET", period_list)  # creates the plan's periods
+        year = plan.periods.filter(kind="year").first()
+        if year is None:
+            notes.append("period report: the plan has no year period; skipped")
+        else:
+            pages += [
+                ("year report (leader)", leader_s, "GET",
+                 reverse("insight:period-report", args=[year.pk]), None, 200, leader),
+                ("year XLSX (leader)", leader_s, "GET",
+                 reverse("insight:period-report-xlsx", args=[year.pk]), None, 200, leader),
+            ]
         # The first request after a write recomputes: measured apart (the rows above are the
-        # cached content every later request gets until the next write).
+        # cached content every later request gets until the next write). Only the dashboard's
+        # is also measured with concurrent clients (each writes, then reads).
+        misses = {"dashboard (leader)": ("dashboard, after a report (leader)", True),
+                  "task list (leader)": ("task list, after a report (leader)", False),
+                  "year report (leader)": ("year report, after a report (leader)", False),
+                  "year XLSX (leader)": ("year XLSX, after a report (leader)", False)}
+        after_write = {}
         for name, session, method, path, body_of, expect, user in list(pages):
             if name in misses:
-                pages.append((misses[name], session, method, path, body_of, expect, user))
+                miss_name, concurrent = misses[name]
+                after_write[miss_name] = concurrent
+                pages.append((miss_name, session, method, path, body_of, expect, user))
         results = []
         for name, session, method, path, body_of, expect, user in pages:
             print(f"measuring {name} {method} {path} ...", flush=True)
             row = {"page": name, "method": method, "path": path}
+            concurrent = after_write.get(name, True)
             row |= measure(session, method, path, body_of, expect=expect, warmup=args.warmup,
-                           serial=args.serial, requests=args.requests,
+                           serial=args.serial, requests=args.requests if concurrent else 0,
                            concurrency=args.concurrency, time_limit=args.time_limit,
                            server_pids=(gunicorn.pid, postmaster_pid()),
-                           before=report_first if name in misses.values() else None,
-                           floor=(None if name in misses.values() or session is anonymous
-                                  else anonymous))
+                           before=report_first if name in after_write else None)
             row["queries"] = count_queries(Client, CaptureQueriesContext, connection, user,
                                            method, path, body_of,
-                                           uncached=name in misses.values())
+                                           uncached=name in after_write)
             results.append(row)
+        memory = mixed_load(pages, report_first, gunicorn.pid, requests=args.mixed,
+                            concurrency=args.concurrency, time_limit=args.mixed_time_limit)
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         try:
@@ -519,6 +586,7 @@ def main() -> None:
             "units": plan_units(plan),
         },
         "results": results,
+        "memory": memory,
         "notes": notes,
     }
     print_table(report)
@@ -568,24 +636,27 @@ def print_table(report: dict) -> None:
           f"plan; {m['nproc']} × {m['cpu']}; load {m['loadavg_start']} -> {m['loadavg_end']}; "
           f"gunicorn {report['settings']['workers']} workers, concurrency "
           f"{report['settings']['concurrency']}")
-    header = (f"{'page':<36} {'cpu/req':>8} {'serial p50':>10} {'x floor':>7} {'p50':>8} "
-              f"{'p95':>8} {'rps':>7} {'n':>5} {'err':>4} {'queries':>7} {'KB':>6}")
+    header = (f"{'page':<38} {'cpu/req':>8} {'serial p50':>10} {'p95':>7} {'4x p50':>8} "
+              f"{'p95':>8} {'rps':>6} {'err':>4} {'queries':>7} {'KB':>6}")
     print(header)
     print("-" * len(header))
     for r in report["results"]:
         def f(v):
             return "-" if v is None else f"{v:.1f}"
         kb = "-" if r["bytes"] is None else f"{r['bytes'] / 1024:.1f}"
-        cpu = r.get("server_cpu_ms")
-        x = "-" if r.get("x_floor") is None else f"{r['x_floor']:.2f}"
-        print(f"{r['page']:<36} {f(cpu):>8} {f(r['serial_p50_ms']):>10} {x:>7} {f(r['p50_ms']):>8} "
-              f"{f(r['p95_ms']):>8} {f(r['rps']):>7} {r['n']:>5} {r['errors']:>4} "
-              f"{r['queries']:>7} {kb:>6}" + ("  (time limit)" if r["truncated_by_time"] else ""))
+        print(f"{r['page']:<38} {f(r.get('server_cpu_ms')):>8} {f(r['serial_p50_ms']):>10} "
+              f"{f(r.get('serial_p95_ms')):>7} {f(r['p50_ms']):>8} {f(r['p95_ms']):>8} "
+              f"{f(r['rps']):>6} {r['errors']:>4} {r['queries']:>7} {kb:>6}"
+              + ("  (time limit)" if r["truncated_by_time"] else ""))
     print("times in ms; cpu/req = gunicorn + PostgreSQL CPU per request in the serial pass "
-          "(the server's own cost, little moved by neighbours; after a report: the request's "
-          "alone, the report left out); serial p50 = wall time, one "
-          "request at a time; x floor = median ratio to /healthz requested just before, in "
-          "pairs; p50/p95/rps at the concurrency above")
+          "(after a report: the request's alone, the report left out); serial p50/p95 = wall "
+          "time, one request at a time; 4x p50/p95/rps = with the concurrent clients above; "
+          "'after a report': a progress report (untimed) before each request, so nothing "
+          "cached hides the cost")
+    mem = report.get("memory")
+    if mem:
+        print(f"worker RSS (MB): {mem['rss_before_mb']} fresh -> {mem['rss_after_mb']} after "
+              f"{mem['requests']:,} mixed requests ({mem['seconds']} s, {mem['errors']} errors)")
     for note in report["notes"]:
         print("note:", note)
 

@@ -330,3 +330,31 @@ def assert_well_formed_figure(html: str) -> None:
     assert figure.find(f"{SVG}svg") is not None
     assert figure.find("figcaption").text
     assert figure.find("details/div/table") is not None  # the numbers, as a table
+
+
+# --- One scan for several breakdowns (insight.grouping) ----------------------------------------
+
+
+def test_one_scan_counts_as_one_query_per_breakdown(timeline, plan_2024, unit_a, unit_b,
+                                                    django_assert_num_queries):
+    """counts_by() on PostgreSQL (GROUPING SETS, one query) gives the rows that one ordinary
+    aggregate per breakdown gives (its path on other databases)."""
+    from insight.grouping import _one_grouping, counts_by
+    from solutions.models import TIMELINESS_KEYS
+
+    other = ReformAreaFactory(plan=plan_2024, number=2)
+    assign(plan_2024, other, unit_b, D(2024, 4, 1))
+    assign(plan_2024, other, unit_b, D(2024, 6, 1), D(2024, 5, 1))
+    base = charts.with_months(all_assignments(plan_2024), ON)
+    groupings = {"cells": ["task__area", "task__solution"], "units": ["unit"],
+                 "months": ["due_month", "done_month"]}
+    with django_assert_num_queries(1):  # the one scan
+        grouped = counts_by(base, groupings)
+    for name, fields in groupings.items():
+        def key(row, fields=fields):
+            return tuple(str(row[f]) for f in fields)
+
+        expected = sorted(_one_grouping(base, fields, TIMELINESS_KEYS), key=key)
+        assert sorted(grouped[name], key=key) == expected, name
+    assert sum(row["total"] for row in grouped["units"]) == 10
+    assert {row["unit"] for row in grouped["units"]} == {unit_a.pk, unit_b.pk}
