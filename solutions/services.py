@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from solutions.evidence import kind_of, name_for
 from solutions.models import (
     Assignment,
     DeadlineExtension,
@@ -69,6 +70,11 @@ def record_progress(
             entry.assignment = locked
             entry.reported_at = now = timezone.now()
             if evidence:
+                # Named for its content ("scan" becomes "scan.pdf"): the stored file's suffix
+                # and the download's name follow it (solutions/evidence.py).
+                kind = kind_of(evidence)
+                if kind is not None:
+                    evidence.name = name_for(evidence.name, kind)
                 entry.evidence_name = evidence.name[:255]
                 entry.evidence = evidence
             entry.save()

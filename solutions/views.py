@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from plans import caching
 from plans.views import get_plan
 from solutions import access
 from solutions.coordination import history_context, render_assignment
+from solutions.evidence import CONTENT_TYPES, kind_of, name_for
 from solutions.filters import AssignmentFilter, TaskFilter
 from solutions.forms import ProgressForm
 from solutions.models import Assignment, Task, TaskSummary
@@ -77,7 +80,15 @@ def evidence_download(request, pk):
         handle = entry.evidence.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=entry.evidence_name or None)
+    # Named and typed from what the file holds, whatever it was called when it was stored:
+    # always an attachment, never rendered by the browser (nosniff is on every response).
+    kind = kind_of(handle)
+    name = entry.evidence_name or PurePath(entry.evidence.name).name
+    if kind is None:
+        name, content_type = f"{PurePath(name).stem or 'evidence'}.bin", "application/octet-stream"
+    else:
+        name, content_type = name_for(name, kind), CONTENT_TYPES[kind]
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 def _list_context(request, filterset_class, queryset):
