@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -158,9 +159,16 @@ def indicator_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     _require_coordinator(request.user)
     form = IndicatorForm(request.POST if request.method == "POST" else None, plan=plan)
     if form.is_bound and form.is_valid():
-        indicator = form.save()
-        messages.success(request, _("The indicator “%(name)s” was added.") % {"name": indicator})
-        return redirect(_list_url(plan))
+        try:
+            with transaction.atomic():
+                indicator = form.save()
+        except IntegrityError:
+            # Added by someone else between the form's check and this save (two tabs).
+            form.add_error("name", _("This plan already has an indicator with this name."))
+        else:
+            messages.success(request, _("The indicator “%(name)s” was added.")
+                             % {"name": indicator})
+            return redirect(_list_url(plan))
     return render(request, "plans/indicator_form.html",
                   {"plan": plan, "form": form, "indicator": None})
 
@@ -173,9 +181,15 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST if request.method == "POST" else None,
                          instance=indicator, plan=plan)
     if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("The indicator “%(name)s” was saved.") % {"name": indicator})
-        return redirect(_list_url(plan))
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error("name", _("This plan already has an indicator with this name."))
+        else:
+            messages.success(request, _("The indicator “%(name)s” was saved.")
+                             % {"name": indicator})
+            return redirect(_list_url(plan))
     return render(request, "plans/indicator_form.html",
                   {"plan": plan, "form": form, "indicator": indicator})
 

@@ -221,7 +221,13 @@ def assign_task(
     role: str = Assignment.Role.LEAD,
     user=None,
 ) -> list[Assignment]:
-    """Assign a task to many units at once; units already assigned keep their assignment."""
+    """Assign a task to many units at once; units already assigned keep their assignment.
+
+    The task row is locked first: two coordinators assigning the same units from two tabs
+    queue, and the second finds the first's assignments and keeps them, instead of both
+    reading "not assigned" and the second failing on assignment_unique_task_unit.
+    """
+    list(Task.objects.select_for_update(of=("self",)).filter(pk=task.pk).values_list("pk"))
     seen = set(task.assignments.values_list("unit_id", flat=True))
     new = []
     for unit in units:

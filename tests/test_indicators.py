@@ -383,3 +383,47 @@ def test_the_admin_edits_an_indicator_and_its_actuals(as_admin, admin_user, plan
     assert response.status_code == 302, response.context["errors"]
     assert sorted(on_time.values.values_list("period__kind", "actual", "entered_by")) == [
         ("h1", Decimal("92"), admin_user.pk), ("q1", Decimal("91"), admin_user.pk)]
+
+
+# --- Two tabs at once (issue 10's probe) ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_indicators_of_one_name_at_once_give_a_form_message():
+    """The form's check passes in both tabs; the database refuses the second: a message."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from units.access import COORDINATORS_GROUP
+    from django.contrib.auth.models import Group
+
+    plan = PlanFactory(year=2025)
+    coordinator = UserFactory()
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    data = {"name": "Chỉ số SIPAS", "comparison": "gt", "target": "86", "unit_of_measure": "%"}
+    outcome = {}
+
+    def second_tab():
+        try:
+            client = Client(HTTP_ACCEPT_LANGUAGE="en")
+            client.force_login(coordinator)
+            response = client.post(reverse("plans:indicator-create", args=[plan.pk]), data)
+            outcome["status"] = response.status_code
+            outcome["errors"] = response.context["form"].errors.get("name")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Indicator.objects.create(plan=plan, name="Chỉ số SIPAS", comparison="gt",
+                                 target=Decimal("86"))
+        thread = threading.Thread(target=second_tab)
+        thread.start()
+        time.sleep(0.5)
+    thread.join(10)
+    assert outcome["status"] == 200
+    assert outcome["errors"] == ["This plan already has an indicator with this name."]
+    assert Indicator.objects.filter(plan=plan).count() == 1
