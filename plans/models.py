@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class PlanQuerySet(models.QuerySet):
@@ -204,6 +205,8 @@ class Indicator(models.Model):
     target = models.DecimalField(_("target"), max_digits=9, decimal_places=2)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=20, default="%")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("target indicator")
         verbose_name_plural = _("target indicators")
@@ -226,10 +229,16 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
-    """The actual value of an indicator for a reporting period, entered by a coordinator."""
+    """The actual value of an indicator for a reporting period, entered by a coordinator.
+
+    Every version is kept (history). Once the period is closed, a change is a correction: it
+    names its reason (correction_reason, kept in the history row), and the value cannot be
+    deleted; on PostgreSQL a trigger refuses both otherwise (migration plans/0006). An
+    indicator with actuals cannot be deleted (RESTRICT; a plan's deletion still takes them).
+    """
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name=_("indicator"), on_delete=models.RESTRICT, related_name="values"
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
@@ -241,6 +250,12 @@ class IndicatorValue(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    correction_reason = models.TextField(
+        _("reason for the correction"), max_length=1000, blank=True,
+        help_text=_("Required to change the actual of a closed period."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator value")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from plans.forms import IndicatorForm, IndicatorValueForm
 from plans.models import Indicator, IndicatorValue, Plan, ReportingPeriod
-from plans.services import ensure_periods
+from plans import services
 from units.access import is_coordinator
 
 SYMBOLS = {
@@ -143,7 +143,7 @@ def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan, pk=plan_pk)
     coordinator = is_coordinator(request.user)
     if coordinator:
-        ensure_periods(plan)  # actuals are entered per period
+        services.ensure_periods(plan)  # actuals are entered per period
     periods, rows = indicator_table(plan)
     context = {"plan": plan, "periods": periods, "rows": rows, "is_coordinator": coordinator}
     if coordinator:
@@ -201,8 +201,13 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = indicator.plan
     if request.method == "POST":
         name = str(indicator)
-        indicator.delete()  # its actuals go with it
-        messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": name})
+        try:
+            services.indicator_delete(indicator=indicator, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The indicator “%(name)s” was deleted.")
+                             % {"name": name})
         return redirect(_list_url(plan))
     return render(request, "plans/indicator_confirm_delete.html", {
         "plan": plan, "indicator": indicator, "value_count": indicator.values.count(),
@@ -218,11 +223,16 @@ def indicator_value(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Enter or correct the actual of an indicator for a period (?indicator=&period= preselect)."""
     plan = get_object_or_404(Plan, pk=plan_pk)
     _require_coordinator(request.user)
-    ensure_periods(plan)
+    services.ensure_periods(plan)
     if request.method == "POST":
         form = IndicatorValueForm(request.POST, plan=plan)
         if form.is_valid():
-            value = form.save(user=request.user)
+            try:
+                value = form.save(user=request.user)
+            except ValidationError as error:  # the period was closed meanwhile
+                form.add_error("reason", error)
+                return render(request, "plans/indicator_value_form.html",
+                              {"plan": plan, "form": form})
             messages.success(request, _("The actual of “%(indicator)s” for %(period)s was saved.")
                              % {"indicator": value.indicator, "period": value.period})
             return redirect(_list_url(plan))
