@@ -150,6 +150,14 @@ class ReportingPeriod(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    def judged_on(self, today=None):
+        """The date a period's figures are judged as of: its end date, or today while the
+        period runs (an open year report must not count as overdue what is not due yet
+        today). A closed period ended before it was closed: its end date."""
+        from django.utils import timezone
+
+        return min(today or timezone.localdate(), self.end_date)
+
     @classmethod
     def defaults_for(cls, year: int) -> list[dict]:
         """The cut-off dates of REFERENCE.md for a plan year."""

@@ -4,8 +4,11 @@
 an ongoing task) falls within [start_date, end_date]. The year's report covers the whole plan:
 its data stop at 14/12, yet tasks due in the last fortnight and ongoing tasks (judged at 31/12)
 belong to that year and to no other period; as of 14/12 they show as in progress or done. "How it ended": the four classes of
-AssignmentQuerySet.with_timeliness(on=end_date), the one definition of timeliness, so a
-completion after the period's end counts as not done yet.
+AssignmentQuerySet.with_timeliness(on=as of), the one definition of timeliness, so a
+completion after the period's end counts as not done yet. "As of" is the period's end, or
+today while the period runs (ReportingPeriod.judged_on): an open year report judged as of 14/12
+would count as overdue today what falls due before then, and disagree with the dashboard.
+Besides the four classes it counts extensions decided when already overdue (extended_late).
 
 period_report() returns plain data (numbers, strings, ISO dates), JSON-serialisable, so a closed
 period's figures are frozen into PeriodSnapshot.data exactly as the page and exports read them.
@@ -34,18 +37,23 @@ from solutions.models import (
 from units.access import can_read_all
 from units.models import Membership, Unit
 
-SCHEMA = 1  # bump when the shape of the data changes; frozen reports keep the old one
+# Bump when the shape of the data changes; frozen reports keep the old one. 2: extended_late
+# (reports frozen before it read it as 0: they did not count it).
+SCHEMA = 2
 CLASSES = [c.value for c in Timeliness]
-COUNTS = ["total", *CLASSES]
+COUNTS = ["total", *CLASSES, "extended_late"]
 
 
 # --- Computing ----------------------------------------------------------------------------------
 
 
-def due_in_period(period: ReportingPeriod, assignments: QuerySet | None = None) -> QuerySet:
-    """The assignments due in the period, annotated with their class as of its end date."""
+def due_in_period(period: ReportingPeriod, assignments: QuerySet | None = None,
+                  on: datetime.date | None = None) -> QuerySet:
+    """The assignments due in the period, annotated with their class as of `on` (the date
+    the period is judged on: its end, or today while it runs)."""
     queryset = Assignment.objects.all() if assignments is None else assignments
-    queryset = queryset.filter(task__plan_id=period.plan_id).with_timeliness(on=period.end_date)
+    on = on or period.judged_on()
+    queryset = queryset.filter(task__plan_id=period.plan_id).with_timeliness(on=on)
     if period.kind == ReportingPeriod.Kind.YEAR:
         return queryset.filter(effective_due_date__gte=period.start_date)
     return queryset.filter(
@@ -65,7 +73,7 @@ def _counts(row: dict) -> dict:
 
 def _add(total: dict, row: dict) -> None:
     for key in COUNTS:
-        total[key] += row[key]
+        total[key] += row.get(key, 0)  # a report frozen under an older schema lacks some
 
 
 def _with_share(row: dict) -> dict:
@@ -77,7 +85,8 @@ def _with_share(row: dict) -> dict:
 def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) -> dict:
     """The period's report, computed now: the whole province, or `assignments` only."""
     plan = period.plan
-    base = due_in_period(period, assignments)
+    as_of = period.judged_on()
+    base = due_in_period(period, assignments, on=as_of)
 
     aggregates = {k: v for k, v in timeliness_aggregates().items() if k in COUNTS}
     cells = [
@@ -90,7 +99,7 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
 
     # The last report up to the end of the period, not the latest one: the list is "as of".
     entries = ProgressEntry.objects.filter(
-        assignment=OuterRef("pk"), reported_at__lt=_end_of(period.end_date)
+        assignment=OuterRef("pk"), reported_at__lt=_end_of(as_of)
     ).order_by("-reported_at", "-pk")
     overdue = [
         {
@@ -102,7 +111,7 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
             "unit_name": row["unit__name"],
             "role": row["role"],
             "due_date": row["effective_due_date"].isoformat(),
-            "days_late": (period.end_date - row["effective_due_date"]).days,
+            "days_late": (as_of - row["effective_due_date"]).days,
             "last_report_on": (
                 timezone.localdate(row["report_at"]).isoformat() if row["report_at"] else None
             ),
@@ -144,7 +153,7 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
             "end_date": period.end_date.isoformat(),
             "report_due": period.report_due.isoformat() if period.report_due else None,
         },
-        "as_of": period.end_date.isoformat(),
+        "as_of": as_of.isoformat(),
         "computed_at": timezone.now().isoformat(),
         "areas": areas,
         "solutions": solutions,

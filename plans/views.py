@@ -60,7 +60,7 @@ def _dashboard_context(request) -> dict:
     if plan is not None:
         # The figures as of a period's end: what the report of that period would say.
         period = get_period(plan, request.GET.get("period", ""))
-        as_of = period.end_date if period else today
+        as_of = period.judged_on(today) if period else today
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)

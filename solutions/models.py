@@ -5,7 +5,19 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, Q, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Length, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -157,10 +169,17 @@ class AssignmentQuerySet(models.QuerySet):
         """Annotate the one definition of timeliness, in SQL, as of a date (today by default).
 
         is_on_time / is_late / is_in_progress / is_overdue: the four classes, exactly one true;
-        timeliness: the same as a value. is_due_soon, is_stale, is_awaiting, is_extended: flags.
+        timeliness: the same as a value. is_due_soon, is_stale, is_awaiting, is_extended,
+        is_extended_late: flags.
         An ongoing task (no due date) is judged against its plan's end date; what was completed
         after `on` was not done yet as of `on`. Assignment.timeliness_on() is the same rule in
         Python for one object; tests hold the two together.
+
+        Extended when already overdue (gia hạn khi đã quá hạn), is_extended_late: a deadline
+        extension decided (by `on`) on a day after the deadline it moved, i.e. while the
+        assignment was overdue. The extension makes it "in progress" again by the new date, as
+        the decision says; the flag keeps it from passing silently: it is shown and counted
+        apart. Assignment.extended_late_on() is the same rule for one object.
 
         The classes are plain boolean expressions (not a CASE compared per count), so that the
         dashboard's COUNT(...) FILTER (WHERE ...) cost one cheap test each per row.
@@ -201,6 +220,22 @@ class AssignmentQuerySet(models.QuerySet):
             is_extended=ExpressionWrapper(
                 Q(due_date__isnull=False)
                 & (Q(original_due_date__isnull=True) | Q(due_date__gt=F("original_due_date"))),
+                boolean,
+            ),
+            # The cheap test first: SQL evaluates AND left to right, so only extended rows
+            # (a few in a hundred) probe their extensions.
+            is_extended_late=ExpressionWrapper(
+                Q(due_date__isnull=False)
+                & (Q(original_due_date__isnull=True) | Q(due_date__gt=F("original_due_date")))
+                & Exists(
+                    DeadlineExtension.objects.filter(
+                        assignment=OuterRef("pk"),
+                        decided_at__date__lte=on,
+                        decided_at__date__gt=Coalesce(
+                            F("previous_due_date"), OuterRef("task__plan__end_date")
+                        ),
+                    )
+                ),
                 boolean,
             ),
             # Worst first: overdue, due soon, the rest in progress, awaiting verification, done.
@@ -255,7 +290,7 @@ class AssignmentQuerySet(models.QuerySet):
         return {row["task"]: TaskSummary(row, first_leads.get(row["task"], [])) for row in rows}
 
 
-FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+FLAGS = ["due_soon", "stale", "awaiting", "extended", "extended_late"]
 TIMELINESS_KEYS = [*(cls.value for cls in Timeliness), *FLAGS]
 
 
@@ -416,6 +451,17 @@ class Assignment(models.Model):
         last_activity = self.latest_report_at or self.created_at
         return status, on <= due <= due_soon_until, last_activity < stale_before
 
+    def extended_late_on(self, on: datetime.date | None = None) -> bool:
+        """with_timeliness()'s is_extended_late for one object: an extension decided by `on`,
+        on a day after the deadline it moved. Reads self.extensions.all() (prefetch it)."""
+        on = on or timezone.localdate()
+        plan_end = self.task.plan.end_date
+        return any(
+            timezone.localdate(e.decided_at) <= on
+            and timezone.localdate(e.decided_at) > (e.previous_due_date or plan_end)
+            for e in self.extensions.all()
+        )
+
     def days_late(self, on: datetime.date | None = None) -> int:
         """Days past the due date: to the completion date, to the report awaiting verification
         (the coordinator's delay is not the unit's), or to `on` while not done."""
@@ -550,3 +596,9 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.assignment} → {self.new_due_date:%d/%m/%Y}"
+
+    @property
+    def granted_when_overdue(self) -> bool:
+        """Decided after the deadline it moved (gia hạn khi đã quá hạn): with_timeliness()."""
+        previous = self.previous_due_date or self.assignment.task.plan.end_date
+        return timezone.localdate(self.decided_at) > previous
