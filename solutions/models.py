@@ -114,7 +114,10 @@ class Task(models.Model):
     def get_absolute_url(self):
         return reverse("solutions:task-detail", args=[self.pk])
 
-    # A task's progress is the average of its lead assignments; it is done when all of them are.
+    # A task's status follows its lead units (chủ trì): its progress is the average of their
+    # percents, it is done when all of them are, overdue when one of them is. A supporting
+    # unit's delay is shown beside it, never as the task's status, so "done" and "overdue"
+    # never sit together on a task.
     # Both read self.assignments.all(), prefetched (the task page). A list of tasks reads them
     # from AssignmentQuerySet.summaries_by_task() instead.
     def lead_assignments(self) -> list["Assignment"]:
@@ -129,6 +132,16 @@ class Task(models.Model):
     def is_done(self) -> bool:
         leads = self.lead_assignments()
         return bool(leads) and all(a.completed_on is not None for a in leads)
+
+    @property
+    def lead_overdue(self) -> int:
+        """Lead units overdue (the assignments annotated by with_timeliness(), prefetched)."""
+        return sum(bool(getattr(a, "is_overdue", False)) for a in self.lead_assignments())
+
+    @property
+    def support_overdue(self) -> int:
+        return sum(bool(getattr(a, "is_overdue", False)) for a in self.assignments.all()
+                   if a.role == Assignment.Role.SUPPORT)
 
     def clean(self):
         errors = {}
@@ -273,6 +286,7 @@ class AssignmentQuerySet(models.QuerySet):
                 **timeliness_aggregates(),
                 leads=CountRows(filter=lead),
                 leads_done=CountRows(filter=lead & Q(completed_on__isnull=False)),
+                lead_overdue=CountRows(filter=lead & Q(is_overdue=True)),
                 lead_percent=Sum("latest_percent", filter=lead),
             ).order_by()
         )
@@ -305,6 +319,8 @@ class TaskSummary:
         self.on_time = row.get("on_time", 0)
         self.late = row.get("late", 0)
         self.overdue = row.get("overdue", 0)
+        self.lead_overdue = row.get("lead_overdue", 0)
+        self.support_overdue = self.overdue - self.lead_overdue
         self.leads = row.get("leads", 0)
         self.lead_labels = lead_labels or []
         self.progress = round((row.get("lead_percent") or 0) / self.leads) if self.leads else 0

@@ -124,7 +124,12 @@ def verify_completion(*, assignment: Assignment, user) -> Verification:
 
 @transaction.atomic
 def return_completion(*, assignment: Assignment, user, reason: str) -> Verification:
-    """A coordinator sends the 100% report back with a reason: the assignment is in progress again."""
+    """A coordinator sends the 100% report back with a reason: the assignment is in progress again.
+
+    Its percent goes back to the last accepted one: that of its newest report not returned
+    (0 if none). The returned 100% stays in the history as it was sent, marked returned, but
+    no progress bar draws a share the coordinator did not accept.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the report is returned."), code="required")
@@ -136,10 +141,21 @@ def return_completion(*, assignment: Assignment, user, reason: str) -> Verificat
         assignment=locked, entry=locked.pending_entry,
         decision=Verification.Decision.RETURNED, reason=reason, decided_by=user,
     )
+    returned = Verification.objects.filter(
+        assignment=locked, decision=Verification.Decision.RETURNED
+    ).values("entry_id")
+    accepted = (
+        ProgressEntry.objects.filter(assignment=locked)
+        .exclude(pk__in=returned)
+        .order_by("-reported_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+    )
     locked.pending_entry = None
     locked.returned_reason = reason
-    locked.save(update_fields=["pending_entry", "returned_reason"])
-    _refresh(assignment, locked, "pending_entry_id", "returned_reason")
+    locked.latest_percent = accepted or 0
+    locked.save(update_fields=["pending_entry", "returned_reason", "latest_percent"])
+    _refresh(assignment, locked, "pending_entry_id", "returned_reason", "latest_percent")
     return verification
 
 
