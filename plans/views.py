@@ -129,6 +129,7 @@ def _period_report_context(request, pk) -> dict:
         "period": period,
         "report": reports.for_display(_report_data(period, request.user)),
         "page_units": PAGE_UNITS,
+        "csv_tables": exports.csv_tables(),
         "page_overdue": PAGE_OVERDUE,
         "can_close": is_coordinator(request.user) and not period.is_closed,
         "has_ended": timezone.localdate() > period.end_date,
@@ -145,10 +146,25 @@ def period_report_xlsx(request, pk):
 
 @require_safe
 def period_report_csv(request, pk):
+    """The summary table for Excel set to Vietnamese: the page's first CSV link."""
+    return period_table_csv(request, pk, exports.TABLE_SLUGS[0], excel_vn=True)
+
+
+@require_safe
+def period_table_csv(request, pk, table: str, excel_vn: bool = False):
+    """One table of the report as CSV, plain UTF-8 or for Excel set to Vietnamese."""
     period = _period(pk)
+    if table not in exports.TABLE_SLUGS:
+        raise Http404
     report = reports.for_display(_report_data(period, request.user))
-    return _attachment(exports.csv_bytes(period, report), exports.CSV_CONTENT_TYPE,
-                       exports.filename(report, "csv"))
+    name = exports.filename(report, "csv", table + ("-excel" if excel_vn else ""))
+    return _attachment(exports.csv_bytes(report, table, excel_vn=excel_vn),
+                       exports.CSV_CONTENT_TYPE, name)
+
+
+@require_safe
+def period_table_csv_excel(request, pk, table: str):
+    return period_table_csv(request, pk, table, excel_vn=True)
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -208,6 +208,9 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# The agency named at the head of exported reports (the plan's issuing authority).
+AGENCY_NAME = env.str("AGENCY_NAME", default="Ủy ban nhân dân tỉnh Nghệ An")
+
 # Timeliness (DESIGN.md): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)

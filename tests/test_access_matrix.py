@@ -132,7 +132,7 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         client = Client()
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    return SimpleNamespace(
+    world = SimpleNamespace(
         today=today, plan=plan, area=area, solution=solution, users=users, sessions=sessions,
         unit_a=unit_a, unit_b=unit_b, unit_c=UnitFactory(code="C01", name="Sở Y tế"),
         task_a=task_a, task_b=task_b, assignment_a=assignment_a, assignment_b=assignment_b,
@@ -140,6 +140,11 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         closable=last_year.periods.get(kind=ReportingPeriod.Kind.YEAR),
         indicator=indicator, coordinator=users["coordinator"],
     )
+    # --- probe (issue 10): an indicator without actuals, the only kind that may be deleted
+    world.spare_indicator = Indicator.objects.create(
+        plan=plan, name="Chỉ số hài lòng SIPAS", comparison="gt", target=Decimal("86"),
+    )
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -340,7 +345,9 @@ MATRIX: dict[str, list[Row]] = {
         lambda w, *_: {"name": "Tỷ lệ hồ sơ giải quyết đúng và trước hạn", "comparison": "gte",
                    "target": "97", "unit_of_measure": "%"},
     )],
-    "plans:indicator-delete": [Row(_pk("indicator"), COORDINATORS_READ, COORDINATORS_WRITE)],
+    # An indicator with actuals cannot be deleted (issue 10): the spare one has none.
+    "plans:indicator-delete": [Row(_pk("spare_indicator"), COORDINATORS_READ,
+                                   COORDINATORS_WRITE)],
     "plans:plan-import": [Row(_plan, COORDINATORS_READ, COORDINATORS_WRITE,
                               lambda w, *_: {"file": _import_file(w)})],
     "plans:plan-import-preview": [Row(_import_token, COORDINATORS_READ, NO_POST)],
@@ -388,6 +395,11 @@ MATRIX: dict[str, list[Row]] = {
     "units:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
     "units:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
     "units:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
+    # --- probe (issue 10): one CSV table a file; plan set-up
+    "plans:period-table-csv": [
+        Row(lambda w, *_: {"pk": w.period.pk, "table": "don-vi"}, READ_ALL, NO_POST)],
+    "plans:period-table-csv-excel": [
+        Row(lambda w, *_: {"pk": w.period.pk, "table": "tong-hop"}, READ_ALL, NO_POST)],
 }
 
 
