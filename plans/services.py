@@ -8,7 +8,16 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Indicator, IndicatorValue, PeriodSnapshot, Plan, ReportingPeriod
+import datetime
+
+from plans.models import (
+    Indicator,
+    IndicatorValue,
+    PeriodSnapshot,
+    Plan,
+    ReformArea,
+    ReportingPeriod,
+)
 from plans.reports import period_report
 
 
@@ -147,3 +156,22 @@ def indicator_delete(*, indicator: Indicator, user=None) -> None:
         )
     locked._history_user = user
     locked.delete()
+
+
+@transaction.atomic
+def plan_create_from(
+    *, source: Plan, year: int, title: str, document_number: str = "", user=None
+) -> Plan:
+    """A new draft plan for a year, running the calendar year, with the source plan's reform
+    areas and the year's reporting periods. Its solutions and tasks are the solutions app's
+    (solutions.services.plan_copy, which calls this)."""
+    plan = Plan.objects.create(
+        year=year, title=title.strip(), document_number=(document_number or "").strip(),
+        start_date=datetime.date(year, 1, 1), end_date=datetime.date(year, 12, 31),
+        status=Plan.Status.DRAFT,
+    )
+    ReformArea.objects.bulk_create(
+        [ReformArea(plan=plan, number=a.number, name=a.name) for a in source.areas.all()]
+    )
+    ensure_periods(plan)
+    return plan

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from solutions import coordination, views
+from solutions import coordination, plan_setup, views
 
 app_name = "solutions"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
          name="assignment-extend"),
     path("verification/", coordination.verification_queue, name="verification-queue"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    # A new year's plan from a previous one (coordinators): solutions/plan_setup.py
+    path("plans/new/", plan_setup.plan_create, name="plan-create"),
 ]

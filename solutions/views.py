@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from plans import caching
+from plans.models import Plan
 from plans.views import get_plan
 from solutions import access
 from solutions.coordination import history_context, render_assignment
@@ -120,7 +121,7 @@ def _assignment_list_context(request) -> dict:
         Assignment.objects.for_user(request.user).with_timeliness(),
     )
     page = _page(request, rows.select_related("task", "unit").by_urgency())
-    return {"plan": plan, "filter": filterset, "page": page}
+    return {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "page": page}
 
 
 @require_safe
@@ -144,7 +145,7 @@ def _task_list_context(request) -> dict:
     )
     for task in page:
         task.summary = summaries.get(task.pk) or TaskSummary()
-    return {"plan": plan, "filter": filterset, "page": page,
+    return {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "page": page,
             "is_coordinator": is_coordinator(request.user)}
 
 

@@ -400,6 +400,11 @@ MATRIX: dict[str, list[Row]] = {
         Row(lambda w, *_: {"pk": w.period.pk, "table": "don-vi"}, READ_ALL, NO_POST)],
     "plans:period-table-csv-excel": [
         Row(lambda w, *_: {"pk": w.period.pk, "table": "tong-hop"}, READ_ALL, NO_POST)],
+    "solutions:plan-create": [Row(
+        _none, COORDINATORS_READ, COORDINATORS_WRITE,
+        lambda w, *_: {"source": w.plan.pk, "year": w.today.year + 1, "action": "confirm",
+                       "title": "Kế hoạch cải cách hành chính năm sau", "with_tasks": "on"},
+    )],
 }
 
 
