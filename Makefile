@@ -34,10 +34,13 @@ install: $(VENV)/.synced $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/dj
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	@if command -v msgfmt >/dev/null; then msgfmt --check -o $@ $<; else touch $@; fi
 
-# DEBUG stays on for the local demo unless the environment says otherwise (it needs no SECRET_KEY).
-run: export DEBUG ?= true
+# Served as in production (DEBUG off: a newcomer sees the portal's own error pages), with a
+# random secret key made once in var/secret_key (ignored by git) unless SECRET_KEY is set.
+run: export DEBUG ?= false
+run: export SECRET_KEY_FILE ?= $(CURDIR)/var/secret_key
 run: install
 	@mkdir -p var
+	@test -s var/secret_key || (umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo

@@ -1,7 +1,15 @@
 """A period report as a spreadsheet (XLSX, openpyxl) or as CSV, from reports.for_display() data.
 
-Both carry the same header block and tables as the page. CSV is UTF-8 with a byte order mark:
-without it Excel reads the file as the local ANSI code page and mangles Vietnamese text.
+Made to be sent as they are. The XLSX has one sheet per table: the table's header row is row 1,
+the only frozen row and the row repeated on every printed page, with an STT (số thứ tự) column
+first; the title block (agency, report title, period, as-of date) heads each printed page and
+the first sheet, "Thông tin" / "About", which also names the plan, status and scope. Keeping the
+title block out of the table's rows is what lets exactly one header row stay frozen on screen.
+Each sheet prints on A4, fitted to the page's width, landscape when the table is wide.
+
+CSV is one table per file, in two forms: plain UTF-8 (comma, decimal point, no byte order mark)
+for programs, and for Excel set to Vietnamese (semicolons, decimal comma, UTF-8 with a byte
+order mark: without it Excel reads the local ANSI code page and mangles Vietnamese text).
 Text that starts like a formula is written as text, never as a formula (CSV/formula injection).
 """
 
@@ -9,6 +17,7 @@ import csv
 import datetime
 import io
 
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -27,12 +36,34 @@ DATE_FORMAT = "dd/mm/yyyy"  # Excel's number format for real date cells
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # File names without diacritics, so every browser and mail client keeps them intact.
 KIND_SLUGS = {"q1": "q1", "h1": "6-thang", "q3": "q3", "year": "nam"}
+# The tables, each a CSV of its own: URL slug (also in the file name) and position in tables().
+TABLE_SLUGS = ["tong-hop", "linh-vuc", "giai-phap", "don-vi", "qua-han"]
+WIDE_COLUMNS = 6  # a table wider than this prints landscape
 
 
-def filename(report: dict, extension: str) -> str:
-    """e.g. bao-cao-cchc-2026-q1.xlsx"""
+def filename(report: dict, extension: str, table: str = "") -> str:
+    """e.g. bao-cao-cchc-2026-q1.xlsx, bao-cao-cchc-2026-q1-don-vi.csv"""
     kind = report["period"]["kind"]
-    return f"bao-cao-cchc-{report['plan']['year']}-{KIND_SLUGS.get(kind, kind)}.{extension}"
+    suffix = f"-{table}" if table else ""
+    return (f"bao-cao-cchc-{report['plan']['year']}-{KIND_SLUGS.get(kind, kind)}{suffix}"
+            f".{extension}")
+
+
+def report_title(report: dict) -> str:
+    return _("Report on the administrative reform plan: %(period)s") % {
+        "period": period_label(report)}
+
+
+def title_block(period: ReportingPeriod, report: dict) -> list[str]:
+    """Agency, report title, period, as-of date: the lines that head every printed page."""
+    meta = report["period"]
+    return [
+        settings.AGENCY_NAME,
+        report_title(report),
+        _("Data from %(start)s to %(end)s") % {"start": _date(meta["start_date"]),
+                                               "end": _date(meta["end_date"])},
+        _("Judged as of %(date)s") % {"date": _date(report["as_of"])},
+    ]
 
 
 def _date(value: datetime.date | None) -> str:
@@ -87,6 +118,11 @@ def header_block(period: ReportingPeriod, report: dict, *, short: bool = False) 
     return [(label, value) for always, label, value in lines if value and (always or not short)]
 
 
+def _numbered(header: list[str], rows: list[list]) -> tuple[list[str], list[list]]:
+    """An STT (số thứ tự) column first, as every Vietnamese report table has."""
+    return [_("No."), *header], [[n, *row] for n, row in enumerate(rows, start=1)]
+
+
 def _class_rows(report: dict) -> tuple[list[str], list[list]]:
     totals, province = report["totals"], report["province_totals"]
     header = [_("Class"), _("Assignments"), _("Share (%)")]
@@ -98,6 +134,7 @@ def _class_rows(report: dict) -> tuple[list[str], list[list]]:
         ("late", _("Done late")),
         ("in_progress", _("In progress")),
         ("overdue", _("Overdue")),
+        ("extended_late", _("Extended when already overdue")),
         ("total", _("Total")),
     ]:
         row = [label, getattr(totals, key), totals.share(getattr(totals, key))]
@@ -138,38 +175,55 @@ def _overdue_rows(report: dict) -> tuple[list[str], list[list]]:
 def tables(report: dict) -> list[tuple[str, str, list[str], list[list]]]:
     """(sheet name, caption, header, rows) of each breakdown, in the order of the page."""
     return [
-        (pgettext("sheet", "Summary"), _("Summary"), *_class_rows(report)),
+        (pgettext("sheet", "Summary"), _("Summary"), *_numbered(*_class_rows(report))),
         (pgettext("sheet", "Reform areas"), _("By reform area"),
-         *_figure_rows(report["by_area"], _("Reform area"))),
+         *_numbered(*_figure_rows(report["by_area"], _("Reform area")))),
         (pgettext("sheet", "Solutions"), _("By solution"),
-         *_figure_rows(report["by_solution"], _("Solution"))),
+         *_numbered(*_figure_rows(report["by_solution"], _("Solution")))),
         (pgettext("sheet", "Units"), _("By unit, worst first"),
-         *_figure_rows(report["by_unit"], _("Unit"), with_code=True)),
-        (pgettext("sheet", "Overdue"), _("Overdue at the period's end"), *_overdue_rows(report)),
+         *_numbered(*_figure_rows(report["by_unit"], _("Unit"), with_code=True))),
+        (pgettext("sheet", "Overdue"), _("Overdue at the period's end"),
+         *_numbered(*_overdue_rows(report))),
     ]
+
+
+def csv_tables() -> list[tuple[str, str]]:
+    """(slug, caption) of each table, for the page's CSV links."""
+    return list(zip(TABLE_SLUGS, [_("Summary"), _("By reform area"), _("By solution"),
+                                  _("By unit, worst first"), _("Overdue at the period's end")]))
+
+
+def table(report: dict, slug: str):
+    """One of tables() by its URL slug, or None."""
+    if slug not in TABLE_SLUGS:
+        return None
+    return tables(report)[TABLE_SLUGS.index(slug)]
 
 
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def csv_bytes(period: ReportingPeriod, report: dict) -> bytes:
-    """One file: the header block, then each table under its caption, blank lines between."""
+def csv_bytes(report: dict, slug: str, *, excel_vn: bool = False) -> bytes:
+    """One table as CSV: its header row, then its rows.
+
+    excel_vn: for Excel set to Vietnamese, whose list separator is ";" and decimal separator
+    ",": with commas it opens every line in one column. Plain: comma, decimal point, no BOM.
+    """
+    _sheet, _caption, header, rows = table(report, slug)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=";" if excel_vn else ",", lineterminator="\r\n")
 
     def cell(value):
         if isinstance(value, datetime.date):
             return _date(value)
+        if isinstance(value, float) and excel_vn:
+            return f"{value:g}".replace(".", ",")
         return "" if value is None else _safe(value)
 
-    for label, value in header_block(period, report):
-        writer.writerow([label, cell(value)])
-    for _sheet, caption, header, rows in tables(report):
-        writer.writerow([])
-        writer.writerow([caption])
-        writer.writerow(header)
-        writer.writerows([cell(v) for v in row] for row in rows)
-    return out.getvalue().encode("utf-8-sig")
+    writer.writerow(header)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    text = out.getvalue()
+    return text.encode("utf-8-sig") if excel_vn else text.encode("utf-8")
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -204,22 +258,13 @@ def _cell(ws: Worksheet, value, font=None, fill=None, alignment=None) -> WriteOn
     return cell
 
 
-def _header_block(ws: Worksheet, lines) -> int:
-    """The block at the top of a sheet, then a blank row; returns the next free row."""
-    for row, (label, value) in enumerate(lines, start=1):
-        ws.append([_cell(ws, label, BOLD), _cell(ws, value, TITLE if row == 1 else None)])
-    ws.append([])
-    return len(lines) + 2
-
-
-def _table(ws: Worksheet, top: int, caption: str, header: list[str], rows: list[list]) -> None:
-    """The caption, the header row and the rows, from row `top` on (rows are appended: the
-    workbook is written as it goes, row by row)."""
-    ws.append([_cell(ws, caption, TITLE)])
+def _table(ws: Worksheet, header: list[str], rows: list[list]) -> None:
+    """The header row in row 1, then the rows (appended: the workbook is written as it goes,
+    row by row)."""
     ws.append([_cell(ws, title, BOLD, HEAD_FILL, WRAP) for title in header])
     total = _("Total")
     for values in rows:
-        if values and values[0] == total:
+        if values and total in values[:2]:
             ws.append([_cell(ws, value, BOLD) for value in values])
             continue
         # A plain number or short text goes as it is; a cell object only where it needs one.
@@ -232,13 +277,12 @@ def _table(ws: Worksheet, top: int, caption: str, header: list[str], rows: list[
         ])
 
 
-def _layout(ws: Worksheet, top: int, header: list[str], rows: list[list]) -> None:
-    """What a write-only sheet must know before its first row: panes frozen under the
-    header row, the filter over the table."""
-    head = top + 1
-    ws.freeze_panes = f"A{head + 1}"
+def _layout(ws: Worksheet, header: list[str], rows: list[list]) -> None:
+    """What a write-only sheet must know before its first row: the header row frozen alone,
+    the filter over the table."""
+    ws.freeze_panes = "A2"
     if rows:
-        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(header))}{head + len(rows)}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{1 + len(rows)}"
 
 
 def _widths(ws: Worksheet, header: list[str], rows: list[list]) -> None:
@@ -253,32 +297,51 @@ def _widths(ws: Worksheet, header: list[str], rows: list[list]) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width + 2
 
 
-def _print_setup(ws: Worksheet) -> None:
+def _print_setup(ws: Worksheet, title: list[str], columns: int, *, repeat_header=True) -> None:
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.orientation = (
+        Worksheet.ORIENTATION_LANDSCAPE if columns > WIDE_COLUMNS
+        else Worksheet.ORIENTATION_PORTRAIT
+    )
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as it takes
+    if repeat_header:
+        ws.print_title_rows = "1:1"
+    # The title block heads every printed page: agency left, title and period centred,
+    # the as-of date right; page numbers at the foot.
+    agency, report, data, as_of = (line.replace("&", "&&") for line in title)
+    ws.oddHeader.left.text = agency
+    ws.oddHeader.center.text = f"{report}\n{data}"
+    ws.oddHeader.right.text = as_of
+    ws.oddFooter.right.text = _("Page &P of &N")
+    ws.page_margins.top = 1.0  # room for the three lines of the title block
 
 
 def xlsx_bytes(period: ReportingPeriod, report: dict) -> bytes:
-    """One sheet per breakdown, each under a header block naming the plan and period.
+    """The "About" sheet (the title block and the report's particulars), then one sheet per
+    table, each with its header row frozen alone.
 
     A write-only workbook: rows go to the file as they are appended, instead of a cell object
     each kept in memory until the end (the overdue sheet has one row per overdue assignment)."""
     workbook = Workbook(write_only=True)
-    full, short = header_block(period, report), header_block(period, report, short=True)
-    for index, (sheet, caption, header, rows) in enumerate(tables(report)):
+    about = workbook.create_sheet(_sheet_title(pgettext("sheet", "About")))
+    title = title_block(period, report)
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 70
+    _print_setup(about, title, 2, repeat_header=False)
+    for row, line in enumerate(title, start=1):
+        about.append([_cell(about, line, TITLE if row <= 2 else BOLD)])
+    about.append([])
+    for label, value in header_block(period, report):
+        about.append([_cell(about, label, BOLD), value])
+    for sheet, _caption, header, rows in tables(report):
         ws = workbook.create_sheet(_sheet_title(sheet))
-        lines = full if index == 0 else short
-        top = len(lines) + 2
         _widths(ws, header, rows)
-        # The header block's labels sit in column A; its values run on to the right.
-        ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 20)
-        _print_setup(ws)
-        _layout(ws, top, header, rows)
-        _header_block(ws, lines)
-        _table(ws, top, caption, header, rows)
+        ws.column_dimensions["A"].width = 6  # STT
+        _print_setup(ws, title, len(header))
+        _layout(ws, header, rows)
+        _table(ws, header, rows)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

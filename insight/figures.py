@@ -41,6 +41,7 @@ class Figures:
     stale: int = 0
     awaiting: int = 0
     extended: int = 0
+    extended_late: int = 0
     label: str = ""
     filter: dict = field(default_factory=dict)
 

@@ -4,8 +4,11 @@
 an ongoing task) falls within [start_date, end_date]. The year's report covers the whole plan:
 its data stop at 14/12, yet tasks due in the last fortnight and ongoing tasks (judged at 31/12)
 belong to that year and to no other period; as of 14/12 they show as in progress or done. "How it ended": the four classes of
-AssignmentQuerySet.with_timeliness(on=end_date), the one definition of timeliness, so a
-completion after the period's end counts as not done yet.
+AssignmentQuerySet.with_timeliness(on=as of), the one definition of timeliness, so a
+completion after the period's end counts as not done yet. "As of" is the period's end, or
+today while the period runs (ReportingPeriod.judged_on): an open year report judged as of 14/12
+would count as overdue today what falls due before then, and disagree with the dashboard.
+Besides the four classes it counts extensions decided when already overdue (extended_late).
 
 period_report() returns plain data (numbers, strings, ISO dates), JSON-serialisable, so a closed
 period's figures are frozen into PeriodSnapshot.data exactly as the page and exports read them.
@@ -41,18 +44,23 @@ from solutions.models import (
 from units.access import can_read_all
 from units.models import Membership, Unit
 
-SCHEMA = 1  # bump when the shape of the data changes; frozen reports keep the old one
-COUNTS = ["total", *CLASSES]
+# Bump when the shape of the data changes; frozen reports keep the old one. 2: extended_late
+# (reports frozen before it read it as 0: they did not count it).
+SCHEMA = 2
+COUNTS = ["total", *CLASSES, "extended_late"]
 OVERDUE_KEPT = 100  # an open period's overdue rows kept for its page (the files list them all)
 
 
 # --- Computing ----------------------------------------------------------------------------------
 
 
-def due_in_period(period: ReportingPeriod, assignments: QuerySet | None = None) -> QuerySet:
-    """The assignments due in the period, annotated with their class as of its end date."""
+def due_in_period(period: ReportingPeriod, assignments: QuerySet | None = None,
+                  on: datetime.date | None = None) -> QuerySet:
+    """The assignments due in the period, annotated with their class as of `on` (the date
+    the period is judged on: its end, or today while it runs)."""
     queryset = Assignment.objects.all() if assignments is None else assignments
-    queryset = queryset.filter(task__plan_id=period.plan_id).with_timeliness(on=period.end_date)
+    on = on or period.judged_on()
+    queryset = queryset.filter(task__plan_id=period.plan_id).with_timeliness(on=on)
     if period.kind == ReportingPeriod.Kind.YEAR:
         return queryset.filter(effective_due_date__gte=period.start_date)
     return queryset.filter(
@@ -72,7 +80,7 @@ def _counts(row: dict) -> dict:
 
 def _add(total: dict, row: dict) -> None:
     for key in COUNTS:
-        total[key] += row[key]
+        total[key] += row.get(key, 0)  # a report frozen under an older schema lacks some
 
 
 def _with_share(row: dict) -> dict:
@@ -82,8 +90,10 @@ def _with_share(row: dict) -> dict:
 
 def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) -> dict:
     """The period's whole report, computed now: the whole province, or `assignments` only.
-    What close_period() freezes: with its cells and every overdue row."""
-    base = due_in_period(period, assignments)
+    What close_period() freezes: with its cells and every overdue row. An open period is
+    judged as of today, or its end if that is earlier (ReportingPeriod.judged_on)."""
+    as_of = period.judged_on()
+    base = due_in_period(period, assignments, on=as_of)
     aggregates = {k: v for k, v in timeliness_aggregates().items() if k in COUNTS}
     cells = [
         {"unit": row["unit"], "area": row["task__area"], "solution": row["task__solution"],
@@ -119,14 +129,14 @@ def overdue_rows(period: ReportingPeriod, base: QuerySet, limit: int | None = No
     first, with their days late and last report as of the end; the first `limit` only."""
     # The last report up to the end of the period, not the latest one: the list is "as of".
     entries = ProgressEntry.objects.filter(
-        assignment=OuterRef("pk"), reported_at__lt=_end_of(period.end_date)
+        assignment=OuterRef("pk"), reported_at__lt=_end_of(as_of)
     ).order_by("-reported_at", "-pk")
     rows = (
         base.filter(is_overdue=True)
         .annotate(
             report_at=Subquery(entries.values("reported_at")[:1]),
             report_percent=Subquery(entries.values("percent")[:1]),
-            days_late=days_late_expression(period.end_date),
+            days_late=days_late_expression(as_of),
         )
         .order_by("effective_due_date", Length("task__code"), "task__code", "unit__name", "pk")
         .values("pk", "task__code", "task__title", "unit", "unit__code", "unit__name", "role",
@@ -182,7 +192,7 @@ def _document(period: ReportingPeriod, overdue: list, unit_ids) -> dict:
             "end_date": period.end_date.isoformat(),
             "report_due": period.report_due.isoformat() if period.report_due else None,
         },
-        "as_of": period.end_date.isoformat(),
+        "as_of": as_of.isoformat(),
         "computed_at": timezone.now().isoformat(),
         "areas": areas,
         "solutions": solutions,

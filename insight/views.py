@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ def _dashboard_context(request: HttpRequest) -> dict:
     if plan is not None:
         # The figures as of a period's end: what the report of that period would say.
         period = period_from_query(plan, request.GET.get("period", ""))
-        as_of = period.end_date if period else today
+        as_of = period.judged_on(today) if period else today
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)
@@ -114,6 +114,7 @@ def _period_report_context(request: HttpRequest, pk: int) -> dict:
         "period": period,
         "report": reports.for_display(_report_data(period, request.user)),
         "page_units": PAGE_UNITS,
+        "csv_tables": exports.csv_tables(),
         "page_overdue": PAGE_OVERDUE,
         "can_close": is_coordinator(request.user) and not period.is_closed,
         "has_ended": timezone.localdate() > period.end_date,
@@ -130,10 +131,26 @@ def period_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def period_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary table for Excel set to Vietnamese: the page's first CSV link."""
+    return period_table_csv(request, pk, exports.TABLE_SLUGS[0], excel_vn=True)
+
+
+@require_safe
+def period_table_csv(request: HttpRequest, pk: int, table: str,
+                     excel_vn: bool = False) -> HttpResponse:
+    """One table of the report as CSV, plain UTF-8 or for Excel set to Vietnamese."""
     period = access.get_period(request.user, pk)
+    if table not in exports.TABLE_SLUGS:
+        raise Http404
     report = _export_data(period, request.user)
-    return _attachment(exports.csv_bytes(period, report), exports.CSV_CONTENT_TYPE,
-                       exports.filename(report, "csv"))
+    name = exports.filename(report, "csv", table + ("-excel" if excel_vn else ""))
+    return _attachment(exports.csv_bytes(report, table, excel_vn=excel_vn),
+                       exports.CSV_CONTENT_TYPE, name)
+
+
+@require_safe
+def period_table_csv_excel(request: HttpRequest, pk: int, table: str) -> HttpResponse:
+    return period_table_csv(request, pk, table, excel_vn=True)
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:

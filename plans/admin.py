@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from plans.models import PeriodSnapshot, Plan, ReformArea, ReportingPeriod
 from plans.models import Indicator, IndicatorValue
@@ -126,9 +127,37 @@ class PeriodSnapshotAdmin(admin.ModelAdmin):
         return False
 
 
+class IndicatorValueForm(forms.ModelForm):
+    """The portal's rule for a closed period's actual (plans.services.closed_value_rule)."""
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["period", "actual", "note", "correction_reason"]
+
+    def clean(self):
+        from plans.services import closed_value_rule
+
+        cleaned = super().clean()
+        period = cleaned.get("period")
+        if self.instance.pk and period is not None and cleaned.get("actual") is not None:
+            before = IndicatorValue.objects.get(pk=self.instance.pk)
+            reason = cleaned.get("correction_reason") or ""
+            if reason.strip() == before.correction_reason.strip():
+                reason = ""  # a correction gives its own reason, not the last one's
+            refusal = closed_value_rule(period=before.period, existing=before,
+                                        actual=cleaned["actual"], note=cleaned.get("note", ""),
+                                        reason=reason)
+            if refusal:
+                self.add_error("correction_reason", refusal)
+        if cleaned.get("DELETE") and self.instance.pk and self.instance.period.is_closed:
+            raise ValidationError(_("An actual of a closed period cannot be deleted."))
+        return cleaned
+
+
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
-    fields = ["period", "actual", "note", "entered_by", "entered_at"]
+    form = IndicatorValueForm
+    fields = ["period", "actual", "note", "correction_reason", "entered_by", "entered_at"]
     readonly_fields = ["entered_by", "entered_at"]
     extra = 0
 
@@ -140,7 +169,7 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SimpleHistoryAdmin):
     """Plan targets (chỉ tiêu); coordinators enter them in the portal (plans/views.py)."""
 
     list_display = ["name", "plan", "comparison", "target", "unit_of_measure", "position"]
@@ -162,6 +191,7 @@ class IndicatorAdmin(admin.ModelAdmin):
         # New and changed actuals only: whoever changed one last answers for it.
         for value in formset.save(commit=False):
             value.entered_by = request.user
+            value._history_user = request.user
             value.save()
         for value in formset.deleted_objects:
             value.delete()

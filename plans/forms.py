@@ -106,6 +106,13 @@ class IndicatorValueForm(forms.Form):
         help_text=_("e.g. Báo cáo số 45/BC-SNV; the survey the figure comes from."),
     )
 
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the period is closed and its actual changes; kept in the "
+                    "history."),
+    )
+
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
@@ -113,20 +120,29 @@ class IndicatorValueForm(forms.Form):
         self.fields["period"].queryset = plan.periods.all()
 
     def clean(self):
+        from plans.services import closed_value_rule
+
         cleaned = super().clean()
-        indicator = cleaned.get("indicator")
+        indicator, period = cleaned.get("indicator"), cleaned.get("period")
         if indicator is not None:
             _check_percent(self, "actual", cleaned.get("actual"), indicator.unit_of_measure)
+        if indicator is not None and period is not None and cleaned.get("actual") is not None:
+            refusal = closed_value_rule(
+                period=period,
+                existing=IndicatorValue.objects.filter(indicator=indicator, period=period).first(),
+                actual=cleaned["actual"], note=cleaned.get("note", "").strip(),
+                reason=cleaned.get("reason", ""),
+            )
+            if refusal:
+                self.add_error("reason", ValidationError(refusal, code="reason_required"))
         return cleaned
 
     def save(self, *, user) -> IndicatorValue:
-        value, _created = IndicatorValue.objects.update_or_create(
-            indicator=self.cleaned_data["indicator"],
-            period=self.cleaned_data["period"],
-            defaults={
-                "actual": self.cleaned_data["actual"],
-                "note": self.cleaned_data["note"].strip(),
-                "entered_by": user,
-            },
+        from plans.services import indicator_value_save
+
+        return indicator_value_save(
+            indicator=self.cleaned_data["indicator"], period=self.cleaned_data["period"],
+            actual=self.cleaned_data["actual"], note=self.cleaned_data["note"], user=user,
+            reason=self.cleaned_data["reason"],
         )
         return value

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class PlanQuerySet(models.QuerySet):
@@ -149,6 +150,14 @@ class ReportingPeriod(models.Model):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    def judged_on(self, today=None):
+        """The date a period's figures are judged as of: its end date, or today while the
+        period runs (an open year report must not count as overdue what is not due yet
+        today). A closed period ended before it was closed: its end date."""
+        from django.utils import timezone
+
+        return min(today or timezone.localdate(), self.end_date)
+
     @classmethod
     def defaults_for(cls, year: int) -> list[dict]:
         """The cut-off dates of the Vietnamese PAR reporting calendar for a plan year."""
@@ -204,6 +213,8 @@ class Indicator(models.Model):
     target = models.DecimalField(_("target"), max_digits=9, decimal_places=2)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=20, default="%")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("target indicator")
         verbose_name_plural = _("target indicators")
@@ -226,10 +237,16 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
-    """The actual value of an indicator for a reporting period, entered by a coordinator."""
+    """The actual value of an indicator for a reporting period, entered by a coordinator.
+
+    Every version is kept (history). Once the period is closed, a change is a correction: it
+    names its reason (correction_reason, kept in the history row), and the value cannot be
+    deleted; on PostgreSQL a trigger refuses both otherwise (migration plans/0006). An
+    indicator with actuals cannot be deleted (RESTRICT; a plan's deletion still takes them).
+    """
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+        Indicator, verbose_name=_("indicator"), on_delete=models.RESTRICT, related_name="values"
     )
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE,
@@ -241,6 +258,12 @@ class IndicatorValue(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+    correction_reason = models.TextField(
+        _("reason for the correction"), max_length=1000, blank=True,
+        help_text=_("Required to change the actual of a closed period."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("indicator value")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from plans import access
 from plans.forms import IndicatorForm, IndicatorValueForm
 from plans.models import Indicator, IndicatorValue, Plan, ReportingPeriod
-from plans.services import ensure_periods
+from plans import services
 from units.access import is_coordinator
 
 SYMBOLS = {
@@ -136,7 +138,7 @@ def indicator_list(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = access.get_plan(request.user, plan_pk)
     coordinator = is_coordinator(request.user)
     if coordinator:
-        ensure_periods(plan)  # actuals are entered per period
+        services.ensure_periods(plan)  # actuals are entered per period
     periods, rows = indicator_table(plan)
     context = {"plan": plan, "periods": periods, "rows": rows, "is_coordinator": coordinator}
     if coordinator:
@@ -151,9 +153,16 @@ def indicator_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = access.get_plan(request.user, plan_pk, for_write=True)
     form = IndicatorForm(request.POST if request.method == "POST" else None, plan=plan)
     if form.is_bound and form.is_valid():
-        indicator = form.save()
-        messages.success(request, _("The indicator “%(name)s” was added.") % {"name": indicator})
-        return redirect(_list_url(plan))
+        try:
+            with transaction.atomic():
+                indicator = form.save()
+        except IntegrityError:
+            # Added by someone else between the form's check and this save (two tabs).
+            form.add_error("name", _("This plan already has an indicator with this name."))
+        else:
+            messages.success(request, _("The indicator “%(name)s” was added.")
+                             % {"name": indicator})
+            return redirect(_list_url(plan))
     return render(request, "plans/indicator_form.html",
                   {"plan": plan, "form": form, "indicator": None})
 
@@ -165,9 +174,15 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndicatorForm(request.POST if request.method == "POST" else None,
                          instance=indicator, plan=plan)
     if form.is_bound and form.is_valid():
-        form.save()
-        messages.success(request, _("The indicator “%(name)s” was saved.") % {"name": indicator})
-        return redirect(_list_url(plan))
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            form.add_error("name", _("This plan already has an indicator with this name."))
+        else:
+            messages.success(request, _("The indicator “%(name)s” was saved.")
+                             % {"name": indicator})
+            return redirect(_list_url(plan))
     return render(request, "plans/indicator_form.html",
                   {"plan": plan, "form": form, "indicator": indicator})
 
@@ -178,8 +193,13 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = indicator.plan
     if request.method == "POST":
         name = str(indicator)
-        indicator.delete()  # its actuals go with it
-        messages.success(request, _("The indicator “%(name)s” was deleted.") % {"name": name})
+        try:
+            services.indicator_delete(indicator=indicator, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The indicator “%(name)s” was deleted.")
+                             % {"name": name})
         return redirect(_list_url(plan))
     return render(request, "plans/indicator_confirm_delete.html", {
         "plan": plan, "indicator": indicator, "value_count": indicator.values.count(),
@@ -194,11 +214,16 @@ def _int(raw: str) -> int | None:
 def indicator_value(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Enter or correct the actual of an indicator for a period (?indicator=&period= preselect)."""
     plan = access.get_plan(request.user, plan_pk, for_write=True)
-    ensure_periods(plan)
+    services.ensure_periods(plan)
     if request.method == "POST":
         form = IndicatorValueForm(request.POST, plan=plan)
         if form.is_valid():
-            value = form.save(user=request.user)
+            try:
+                value = form.save(user=request.user)
+            except ValidationError as error:  # the period was closed meanwhile
+                form.add_error("reason", error)
+                return render(request, "plans/indicator_value_form.html",
+                              {"plan": plan, "form": form})
             messages.success(request, _("The actual of “%(indicator)s” for %(period)s was saved.")
                              % {"indicator": value.indicator, "period": value.period})
             return redirect(_list_url(plan))

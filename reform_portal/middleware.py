@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 
@@ -56,4 +57,23 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response to a signed-in person.
+
+    Offices share computers and proxies: a page or an evidence file shown to one person must
+    not be kept for the next one, nor come back from the browser's cache after logging out.
+    Public pages (the login, /healthz) are left as they are. Goes after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

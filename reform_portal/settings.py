@@ -1,8 +1,8 @@
 """Settings for the reform plan portal: every value comes from the environment.
 
-The defaults make `make run` work on a fresh clone (embedded SQLite, DEBUG on,
-a development secret key); production sets DATABASE_URL, SECRET_KEY, DEBUG=false
-and ALLOWED_HOSTS (see .env.example).
+The defaults make `make run` work on a fresh clone (embedded SQLite, DEBUG off, a local
+secret key that the Makefile makes once under var/ and names in SECRET_KEY_FILE); production
+sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS (see .env.example).
 """
 
 import datetime
@@ -21,11 +21,21 @@ if env.bool("READ_DOT_ENV", default=True):
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="") or (
+
+
+def _key_from_file() -> str:
+    # `make run` writes a random key once to var/secret_key (never committed: /var/ is ignored).
+    path = env.str("SECRET_KEY_FILE", default="")
+    return Path(path).read_text().strip() if path and Path(path).is_file() else ""
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _key_from_file() or (
     "dev-insecure-key-only-for-local-runs" if DEBUG else ""
 )
 if not SECRET_KEY:
-    raise environ.ImproperlyConfigured("Set SECRET_KEY (or DEBUG=true for a local run).")
+    raise environ.ImproperlyConfigured(
+        "Set SECRET_KEY or SECRET_KEY_FILE (or DEBUG=true for a local run)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -65,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in pages are no one else's: kept by no shared cache, nor by a shared office PC's.
+    "reform_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -197,6 +209,9 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# The agency named at the head of exported reports (the plan's issuing authority).
+AGENCY_NAME = env.str("AGENCY_NAME", default="Ủy ban nhân dân tỉnh Nghệ An")
+
 # Timeliness (README: "Timeliness"): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)
@@ -245,6 +260,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer probes /healthz over plain HTTP: it must get 200 or 503, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -266,6 +283,8 @@ if BEHIND_PROXY:
 # (nghean.gov.vn), not the portal's sub-domain, and preloading binds every site of the province:
 # that is the province's decision, made with SECURE_HSTS_PRELOAD=true, not a default of this app.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Django's stock CSRF page is English and styled inline (refused by the CSP): the portal's own.
+CSRF_FAILURE_VIEW = "reform_portal.views.csrf_failure"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -3,7 +3,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
 
@@ -33,4 +35,16 @@ def locked_out(request, original_response=None, credentials=None):
                       status=settings.AXES_HTTP_RESPONSE_CODE)
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
+
+
+@requires_csrf_token
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the portal's own page, in the person's language, saying what to do.
+
+    The usual cause is a form left open past the session (or opened before logging in again in
+    another tab): going back and sending it again from a freshly loaded page works.
+    """
+    response = render(request, "403_csrf.html", {"reason": reason}, status=403)
+    add_never_cache_headers(response)
     return response

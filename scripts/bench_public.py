@@ -113,7 +113,8 @@ def main() -> None:
     from django.utils import timezone
 
     from plans.models import Plan
-    from plans.services import close_period, ensure_periods
+    from insight.services import close_period
+    from plans.services import ensure_periods
     from public.models import PublishedPeriod
     from public.services import period_publish
 

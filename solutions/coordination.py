@@ -155,18 +155,25 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignUnitsForm(request.POST if request.method == "POST" else None, task=task)
     if form.is_bound and form.is_valid():
         units = form.cleaned_data["all_units"]
-        created = assign_task(
-            task=task, units=units, role=form.cleaned_data["role"], user=request.user
-        )
-        already = len(units) - len(created)
-        messages.success(request, " ".join([
-            ngettext("%(count)d assignment created.", "%(count)d assignments created.",
-                     len(created)) % {"count": len(created)},
-            ngettext("%(count)d unit already had an assignment and kept it.",
-                     "%(count)d units already had an assignment and kept it.",
-                     already) % {"count": already},
-        ]))
-        return redirect(task)
+        try:
+            created = assign_task(
+                task=task, units=units, role=form.cleaned_data["role"], user=request.user
+            )
+        except IntegrityError:
+            # A path that does not lock the task (the admin) assigned one of them meanwhile.
+            form.add_error(None, _("Some of these units were assigned at the same moment by "
+                                   "someone else. Nothing was saved: look at the list below "
+                                   "and send the form again."))
+        else:
+            already = len(units) - len(created)
+            messages.success(request, " ".join([
+                ngettext("%(count)d assignment created.", "%(count)d assignments created.",
+                         len(created)) % {"count": len(created)},
+                ngettext("%(count)d unit already had an assignment and kept it.",
+                         "%(count)d units already had an assignment and kept it.",
+                         already) % {"count": already},
+            ]))
+            return redirect(task)
     assigned = task.assignments.select_related("unit").order_by("role", "unit__name")
     return render(
         request, "solutions/task_assign.html",

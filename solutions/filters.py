@@ -15,6 +15,7 @@ class FlagChoices:
         ("stale", _("No recent report")),
         ("awaiting", _("Awaiting verification")),
         ("extended", _("Deadline extended")),
+        ("extended_late", _("Extended when already overdue")),
     ]
 
 

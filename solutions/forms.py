@@ -385,3 +385,40 @@ class RemindForm(forms.Form):
         max_length=REMINDER_MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": _("A message has at most %(limit_value)d characters.")},
     )
+
+
+class PlanCopyForm(forms.Form):
+    """A new plan for a year from a previous plan (Sở Nội vụ starts the year in the portal)."""
+
+    source = forms.ModelChoiceField(
+        label=_("Copy from the plan"), queryset=Plan.objects.all(),
+        error_messages={"invalid_choice": _("Choose one of the plans."),
+                        "required": _("Choose the plan to copy.")},
+    )
+    year = forms.IntegerField(label=_("Year of the new plan"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=300,
+                            help_text=_("e.g. Kế hoạch cải cách hành chính năm 2027"))
+    document_number = forms.CharField(label=_("Issuing document number (optional)"),
+                                      max_length=60, required=False,
+                                      help_text=_("e.g. 125/KH-UBND"))
+    with_tasks = forms.BooleanField(
+        label=_("Also copy its tasks and assignments"), required=False,
+        help_text=_("Deadlines move by the years between the plans; each assignment goes to "
+                    "the unit doing that work now (a merged unit's successor). Without it, "
+                    "import the new year's tasks from a file."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].label_from_instance = _plan_label
+
+    def clean(self):
+        cleaned = super().clean()
+        source, year = cleaned.get("source"), cleaned.get("year")
+        if source is not None and year is not None and year == source.year:
+            self.add_error("year", _("The new plan is for another year than the one copied."))
+        if year is not None and cleaned.get("title") and Plan.objects.filter(
+            year=year, title__iexact=cleaned["title"].strip()
+        ).exists():
+            self.add_error("title", _("A plan of this year already has this title."))
+        return cleaned

@@ -301,6 +301,9 @@ def _read_xlsx(file: IO[bytes]) -> Table:
         for sheet in book.worksheets:
             if not hasattr(sheet, "iter_rows"):
                 continue  # a chart sheet
+            # Read-only mode stops at the sheet's declared dimension (<dimension ref="A1:H5"/>),
+            # which some writers leave smaller than the rows: forget it and read every row.
+            sheet.reset_dimensions()
             rows = (
                 (number, list(cells))
                 for number, cells in enumerate(

@@ -5,7 +5,19 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, ExpressionWrapper, F, Q, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Greatest, Least, Length, RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -102,7 +114,10 @@ class Task(models.Model):
     def get_absolute_url(self):
         return reverse("solutions:task-detail", args=[self.pk])
 
-    # A task's progress is the average of its lead assignments; it is done when all of them are.
+    # A task's status follows its lead units (chủ trì): its progress is the average of their
+    # percents, it is done when all of them are, overdue when one of them is. A supporting
+    # unit's delay is shown beside it, never as the task's status, so "done" and "overdue"
+    # never sit together on a task.
     # Both read self.assignments.all(), prefetched (the task page). A list of tasks reads them
     # from AssignmentQuerySet.summaries_by_task() instead.
     def lead_assignments(self) -> list["Assignment"]:
@@ -117,6 +132,16 @@ class Task(models.Model):
     def is_done(self) -> bool:
         leads = self.lead_assignments()
         return bool(leads) and all(a.completed_on is not None for a in leads)
+
+    @property
+    def lead_overdue(self) -> int:
+        """Lead units overdue (the assignments annotated by with_timeliness(), prefetched)."""
+        return sum(bool(getattr(a, "is_overdue", False)) for a in self.lead_assignments())
+
+    @property
+    def support_overdue(self) -> int:
+        return sum(bool(getattr(a, "is_overdue", False)) for a in self.assignments.all()
+                   if a.role == Assignment.Role.SUPPORT)
 
     def clean(self):
         errors = {}
@@ -157,10 +182,17 @@ class AssignmentQuerySet(models.QuerySet):
         """Annotate the one definition of timeliness, in SQL, as of a date (today by default).
 
         is_on_time / is_late / is_in_progress / is_overdue: the four classes, exactly one true;
-        timeliness: the same as a value. is_due_soon, is_stale, is_awaiting, is_extended: flags.
+        timeliness: the same as a value. is_due_soon, is_stale, is_awaiting, is_extended,
+        is_extended_late: flags.
         An ongoing task (no due date) is judged against its plan's end date; what was completed
         after `on` was not done yet as of `on`. Assignment.timeliness_on() is the same rule in
         Python for one object; tests hold the two together.
+
+        Extended when already overdue (gia hạn khi đã quá hạn), is_extended_late: a deadline
+        extension decided (by `on`) on a day after the deadline it moved, i.e. while the
+        assignment was overdue. The extension makes it "in progress" again by the new date, as
+        the decision says; the flag keeps it from passing silently: it is shown and counted
+        apart. Assignment.extended_late_on() is the same rule for one object.
 
         The classes are plain boolean expressions (not a CASE compared per count), so that the
         dashboard's COUNT(...) FILTER (WHERE ...) cost one cheap test each per row.
@@ -203,6 +235,22 @@ class AssignmentQuerySet(models.QuerySet):
                 & (Q(original_due_date__isnull=True) | Q(due_date__gt=F("original_due_date"))),
                 boolean,
             ),
+            # The cheap test first: SQL evaluates AND left to right, so only extended rows
+            # (a few in a hundred) probe their extensions.
+            is_extended_late=ExpressionWrapper(
+                Q(due_date__isnull=False)
+                & (Q(original_due_date__isnull=True) | Q(due_date__gt=F("original_due_date")))
+                & Exists(
+                    DeadlineExtension.objects.filter(
+                        assignment=OuterRef("pk"),
+                        decided_at__date__lte=on,
+                        decided_at__date__gt=Coalesce(
+                            F("previous_due_date"), OuterRef("task__plan__end_date")
+                        ),
+                    )
+                ),
+                boolean,
+            ),
             # Worst first: overdue, due soon, the rest in progress, awaiting verification, done.
             urgency=Case(
                 When(done, then=Value(4)),
@@ -238,6 +286,7 @@ class AssignmentQuerySet(models.QuerySet):
                 **timeliness_aggregates(),
                 leads=CountRows(filter=lead),
                 leads_done=CountRows(filter=lead & Q(completed_on__isnull=False)),
+                lead_overdue=CountRows(filter=lead & Q(is_overdue=True)),
                 lead_percent=Sum("latest_percent", filter=lead),
             ).order_by()
         )
@@ -271,7 +320,7 @@ def days_late_expression(on: datetime.date) -> Greatest:
     return Greatest(late, Value(datetime.timedelta(0), output_field=models.DurationField()))
 
 
-FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+FLAGS = ["due_soon", "stale", "awaiting", "extended", "extended_late"]
 TIMELINESS_KEYS = [*(cls.value for cls in Timeliness), *FLAGS]
 
 
@@ -286,6 +335,8 @@ class TaskSummary:
         self.on_time = row.get("on_time", 0)
         self.late = row.get("late", 0)
         self.overdue = row.get("overdue", 0)
+        self.lead_overdue = row.get("lead_overdue", 0)
+        self.support_overdue = self.overdue - self.lead_overdue
         self.leads = row.get("leads", 0)
         self.lead_labels = lead_labels or []
         self.progress = round((row.get("lead_percent") or 0) / self.leads) if self.leads else 0
@@ -432,6 +483,17 @@ class Assignment(models.Model):
         last_activity = self.latest_report_at or self.created_at
         return status, on <= due <= due_soon_until, last_activity < stale_before
 
+    def extended_late_on(self, on: datetime.date | None = None) -> bool:
+        """with_timeliness()'s is_extended_late for one object: an extension decided by `on`,
+        on a day after the deadline it moved. Reads self.extensions.all() (prefetch it)."""
+        on = on or timezone.localdate()
+        plan_end = self.task.plan.end_date
+        return any(
+            timezone.localdate(e.decided_at) <= on
+            and timezone.localdate(e.decided_at) > (e.previous_due_date or plan_end)
+            for e in self.extensions.all()
+        )
+
     def days_late(self, on: datetime.date | None = None) -> int:
         """Days past the due date as of `on` (today by default): to the completion date, to
         the report awaiting verification (the coordinator's delay is not the unit's), or to
@@ -568,6 +630,12 @@ class DeadlineExtension(models.Model):
 
     def __str__(self):
         return f"{self.assignment} → {self.new_due_date:%d/%m/%Y}"
+
+    @property
+    def granted_when_overdue(self) -> bool:
+        """Decided after the deadline it moved (gia hạn khi đã quá hạn): with_timeliness()."""
+        previous = self.previous_due_date or self.assignment.task.plan.end_date
+        return timezone.localdate(self.decided_at) > previous
 
 
 # --- The conversation on an assignment and the coordinator's reminders (issue 11) -------------

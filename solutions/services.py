@@ -6,6 +6,7 @@ instead of overwriting each other, and runs in one transaction: all of it happen
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,12 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from plans.models import Plan
+from plans.services import plan_create_from
+from solutions.evidence import kind_of, name_for
 from solutions.models import (
     Assignment,
     Comment,
     DeadlineExtension,
     ProgressEntry,
     Reminder,
+    Solution,
     Task,
     Verification,
 )
@@ -71,6 +76,11 @@ def record_progress(
             entry.assignment = locked
             entry.reported_at = now = timezone.now()
             if evidence:
+                # Named for its content ("scan" becomes "scan.pdf"): the stored file's suffix
+                # and the download's name follow it (solutions/evidence.py).
+                kind = kind_of(evidence)
+                if kind is not None:
+                    evidence.name = name_for(evidence.name, kind)
                 entry.evidence_name = evidence.name[:255]
                 entry.evidence = evidence
             entry.save()
@@ -120,7 +130,12 @@ def verify_completion(*, assignment: Assignment, user) -> Verification:
 
 @transaction.atomic
 def return_completion(*, assignment: Assignment, user, reason: str) -> Verification:
-    """A coordinator sends the 100% report back with a reason: the assignment is in progress again."""
+    """A coordinator sends the 100% report back with a reason: the assignment is in progress again.
+
+    Its percent goes back to the last accepted one: that of its newest report not returned
+    (0 if none). The returned 100% stays in the history as it was sent, marked returned, but
+    no progress bar draws a share the coordinator did not accept.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the report is returned."), code="required")
@@ -132,13 +147,24 @@ def return_completion(*, assignment: Assignment, user, reason: str) -> Verificat
         assignment=locked, entry=locked.pending_entry,
         decision=Verification.Decision.RETURNED, reason=reason, decided_by=user,
     )
+    returned = Verification.objects.filter(
+        assignment=locked, decision=Verification.Decision.RETURNED
+    ).values("entry_id")
+    accepted = (
+        ProgressEntry.objects.filter(assignment=locked)
+        .exclude(pk__in=returned)
+        .order_by("-reported_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+    )
     locked.pending_entry = None
     locked.returned_reason = reason
-    locked.save(update_fields=["pending_entry", "returned_reason"])
+    locked.latest_percent = accepted or 0
+    locked.save(update_fields=["pending_entry", "returned_reason", "latest_percent"])
     # The reason opens the assignment's conversation: the unit answers below it.
     Comment.objects.create(assignment=locked, author=user, body=reason,
                            verification=verification, created_at=verification.decided_at)
-    _refresh(assignment, locked, "pending_entry_id", "returned_reason")
+    _refresh(assignment, locked, "pending_entry_id", "returned_reason", "latest_percent")
     return verification
 
 
@@ -220,7 +246,13 @@ def assign_task(
     role: str = Assignment.Role.LEAD,
     user=None,
 ) -> list[Assignment]:
-    """Assign a task to many units at once; units already assigned keep their assignment."""
+    """Assign a task to many units at once; units already assigned keep their assignment.
+
+    The task row is locked first: two coordinators assigning the same units from two tabs
+    queue, and the second finds the first's assignments and keeps them, instead of both
+    reading "not assigned" and the second failing on assignment_unique_task_unit.
+    """
+    list(Task.objects.select_for_update(of=("self",)).filter(pk=task.pk).values_list("pk"))
     seen = set(task.assignments.values_list("unit_id", flat=True))
     new = []
     for unit in units:
@@ -290,3 +322,118 @@ def reminders_send_for_unit(*, unit: Unit, user, message: str = "") -> int:
             ignore_conflicts=True,
         )
     return len(made)
+
+
+# --- A new plan from a previous one ------------------------------------------------------------
+
+
+def shift_years(day: datetime.date | None, years: int) -> datetime.date | None:
+    """The same day `years` later; 29/2 becomes 28/2 in a common year."""
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _active(unit: Unit, on: datetime.date) -> bool:
+    return (unit.active_from is None or unit.active_from <= on) and (
+        unit.active_to is None or unit.active_to >= on
+    )
+
+
+def unit_on(unit: Unit, on: datetime.date, units: dict[int, Unit]) -> Unit | None:
+    """The unit that does `unit`'s work on a day: itself while active, else its successor
+    (Unit.successor, followed through successive mergers), None if it ended with none."""
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        if _active(unit, on):
+            return unit
+        seen.add(unit.pk)
+        unit = units.get(unit.successor_id) if unit.successor_id else None
+    return None
+
+
+@dataclass
+class PlanCopyPreview:
+    """What copying a plan will make, shown before the coordinator confirms."""
+
+    areas: int = 0
+    solutions: int = 0
+    tasks: int = 0
+    assignments: int = 0
+    # (unit of the source plan, the unit it maps to), for units merged since.
+    merged: list[tuple[Unit, Unit]] = field(default_factory=list)
+    # Units that ended with no successor: their assignments are not copied.
+    ended: list[Unit] = field(default_factory=list)
+
+
+def plan_copy_preview(*, source: Plan, year: int, with_tasks: bool) -> PlanCopyPreview:
+    """The counts and the units merged or ended on the new plan's first day."""
+    on = datetime.date(year, 1, 1)
+    preview = PlanCopyPreview(areas=source.areas.count(),
+                              solutions=Solution.objects.filter(plan=source).count())
+    if not with_tasks:
+        return preview
+    preview.tasks = Task.objects.filter(plan=source).count()
+    units = {u.pk: u for u in Unit.objects.all()}
+    used = Assignment.objects.filter(task__plan=source).values_list("unit_id", flat=True)
+    mapped: dict[int, Unit | None] = {}
+    for unit_id in used:
+        if unit_id not in mapped:
+            mapped[unit_id] = unit_on(units[unit_id], on, units)
+        preview.assignments += mapped[unit_id] is not None
+    for unit_id, target in sorted(mapped.items(), key=lambda kv: units[kv[0]].name):
+        if target is None:
+            preview.ended.append(units[unit_id])
+        elif target.pk != unit_id:
+            preview.merged.append((units[unit_id], target))
+    return preview
+
+
+@transaction.atomic
+def plan_copy(
+    *, source: Plan, year: int, title: str, document_number: str = "", with_tasks: bool = False,
+    user=None,
+) -> Plan:
+    """A new plan for `year` from `source`: its reform areas and its ten solutions, and with
+    with_tasks its tasks (deadlines moved by as many years) and their assignments, each to the
+    unit doing that work on the new plan's first day (Unit.successor for a merged unit; a unit
+    ended without successor is left out, as the preview says). Progress is not copied: the
+    new plan starts at 0%."""
+    plan = plan_create_from(source=source, year=year, title=title,
+                            document_number=document_number, user=user)
+    solutions = Solution.objects.bulk_create([
+        Solution(plan=plan, number=s.number, title=s.title, text=s.text)
+        for s in Solution.objects.filter(plan=source)
+    ])
+    if not with_tasks:
+        return plan
+    years = year - source.year
+    areas = {a.number: a for a in plan.areas.all()}
+    by_number = {s.number: s for s in solutions}
+    source_tasks = list(Task.objects.filter(plan=source).select_related("area", "solution"))
+    tasks = bulk_create_with_history([
+        Task(plan=plan, area=areas[t.area.number],
+             solution=by_number.get(t.solution.number) if t.solution_id else None,
+             code=t.code, title=t.title, description=t.description,
+             expected_output=t.expected_output, due_date=shift_years(t.due_date, years),
+             source_document=t.source_document)
+        for t in source_tasks
+    ], Task, default_user=user)
+    new_task = {old.pk: new for old, new in zip(source_tasks, tasks)}
+    units = {u.pk: u for u in Unit.objects.all()}
+    on = plan.start_date
+    assignments, taken = [], set()
+    for a in Assignment.objects.filter(task__plan=source).order_by("role", "pk"):
+        unit = unit_on(units[a.unit_id], on, units)
+        task = new_task[a.task_id]
+        # Two merged units may map to one: it takes the task once (lead first).
+        if unit is None or (task.pk, unit.pk) in taken:
+            continue
+        taken.add((task.pk, unit.pk))
+        assignments.append(Assignment(task=task, unit=unit, role=a.role,
+                                      due_date=task.due_date, original_due_date=task.due_date))
+    bulk_create_with_history(assignments, Assignment, default_user=user)
+    return plan

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from solutions import coordination, import_views, views
+from solutions import coordination, import_views, plan_setup, views
 
 app_name = "solutions"
 urlpatterns = [
@@ -31,4 +31,6 @@ urlpatterns = [
     path("assignments/<int:pk>/remind/", views.assignment_remind, name="assignment-remind"),
     path("comments/<int:pk>/attachment/", views.comment_attachment, name="comment-attachment"),
     path("units/<int:pk>/remind/", views.unit_remind, name="unit-remind"),
+    # A new year's plan from a previous one (coordinators): solutions/plan_setup.py
+    path("plans/new/", plan_setup.plan_create, name="plan-create"),
 ]

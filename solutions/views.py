@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plans.access import plan_from_query
+from plans.models import Plan
 from solutions import access
 from solutions.coordination import history_context, render_assignment
+from solutions.evidence import CONTENT_TYPES, kind_of, name_for
 from solutions.filters import AssignmentFilter, TaskFilter
 from solutions.forms import CommentForm, ProgressForm, RemindForm
 from solutions.models import Assignment, Task, TaskSummary
@@ -82,7 +86,15 @@ def evidence_download(request, pk):
         handle = entry.evidence.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=entry.evidence_name or None)
+    # Named and typed from what the file holds, whatever it was called when it was stored:
+    # always an attachment, never rendered by the browser (nosniff is on every response).
+    kind = kind_of(handle)
+    name = entry.evidence_name or PurePath(entry.evidence.name).name
+    if kind is None:
+        name, content_type = f"{PurePath(name).stem or 'evidence'}.bin", "application/octet-stream"
+    else:
+        name, content_type = name_for(name, kind), CONTENT_TYPES[kind]
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
 
 
 def _list_context(request, filterset_class, queryset):
@@ -113,7 +125,7 @@ def _assignment_list_context(request) -> dict:
         Assignment.objects.for_user(request.user).with_timeliness(),
     )
     page = _page(request, rows.select_related("task", "unit").by_urgency())
-    return {"plan": plan, "filter": filterset, "page": page}
+    return {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "page": page}
 
 
 @require_safe
@@ -137,7 +149,7 @@ def _task_list_context(request) -> dict:
     )
     for task in page:
         task.summary = summaries.get(task.pk) or TaskSummary()
-    return {"plan": plan, "filter": filterset, "page": page,
+    return {"plan": plan, "plans": Plan.objects.all(), "filter": filterset, "page": page,
             "is_coordinator": is_coordinator(request.user)}
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from plans.models import Indicator, IndicatorValue, ReportingPeriod
-from plans.services import close_period, ensure_periods
+from insight.services import close_period
+from plans.services import ensure_periods
 from tests.factories import AssignmentFactory, PlanFactory, ReformAreaFactory, TaskFactory
 
 

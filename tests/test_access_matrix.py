@@ -159,13 +159,13 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         client.force_login(user)
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     # --- reports and public: a closed, published period (last year's first quarter)
-    from plans.services import close_period
+    from insight.services import close_period
     from public.services import period_publish
 
     published = last_year.periods.get(kind=ReportingPeriod.Kind.Q1)
     close_period(period=published, user=users["coordinator"])
     period_publish(period=published, user=users["coordinator"])
-    return SimpleNamespace(
+    world = SimpleNamespace(
         published=published,
         today=today, plan=plan, area=area, solution=solution, users=users, sessions=sessions,
         unit_a=unit_a, unit_b=unit_b, unit_c=UnitFactory(code="C01", name="Sở Y tế"),
@@ -178,6 +178,11 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         **_index_world(today, users, unit_a, unit_b),
         survey=survey, survey_q=survey_q, survey_draft=survey_draft,
     )
+    # --- probe (issue 10): an indicator without actuals, the only kind that may be deleted
+    world.spare_indicator = Indicator.objects.create(
+        plan=plan, name="Chỉ số hài lòng SIPAS", comparison="gt", target=Decimal("86"),
+    )
+    return world
 
 
 def _notifications_world(users, assignment_a, assignment_b) -> dict:
@@ -559,7 +564,9 @@ MATRIX: dict[str, list[Row]] = {
         lambda w, *_: {"name": "Tỷ lệ hồ sơ giải quyết đúng và trước hạn", "comparison": "gte",
                    "target": "97", "unit_of_measure": "%"},
     )],
-    "plans:indicator-delete": [Row(_pk("indicator"), COORDINATORS_READ, COORDINATORS_WRITE)],
+    # An indicator with actuals cannot be deleted (issue 10): the spare one has none.
+    "plans:indicator-delete": [Row(_pk("spare_indicator"), COORDINATORS_READ,
+                                   COORDINATORS_WRITE)],
     "solutions:plan-import": [Row(_plan, COORDINATORS_READ, COORDINATORS_WRITE,
                               lambda w, *_: {"file": _import_file(w)})],
     "solutions:plan-import-preview": [Row(_import_token, COORDINATORS_READ, NO_POST)],
@@ -745,6 +752,16 @@ MATRIX: dict[str, list[Row]] = {
                                   lambda w, *_: {"reason": ""})],
     "public:period-withdraw": [Row(_pk("published"), NO_GET, COORDINATORS_WRITE,
                                    lambda w, *_: {"reason": "Sai số liệu"})],
+    # --- probe (issue 10): one CSV table a file; plan set-up
+    "insight:period-table-csv": [
+        Row(lambda w, *_: {"pk": w.period.pk, "table": "don-vi"}, READ_ALL, NO_POST)],
+    "insight:period-table-csv-excel": [
+        Row(lambda w, *_: {"pk": w.period.pk, "table": "tong-hop"}, READ_ALL, NO_POST)],
+    "solutions:plan-create": [Row(
+        _none, COORDINATORS_READ, COORDINATORS_WRITE,
+        lambda w, *_: {"source": w.plan.pk, "year": w.today.year + 1, "action": "confirm",
+                       "title": "Kế hoạch cải cách hành chính năm sau", "with_tasks": "on"},
+    )],
 }
 
 

@@ -363,3 +363,22 @@ class TestProgressForm:
         )
         with entry.evidence.open("rb") as stored:
             assert stored.read() == content
+
+
+MISNAMED = [
+    ("bao-cao.docm", docx),  # a macro-enabled name on a Word document
+    ("bao-cao.bat", pdf),
+    ("bao-cao.svg", pdf),
+    ("so-lieu.docx", xlsx),  # an Excel workbook named as Word
+    ("anh.pdf", png),
+]
+
+
+@pytest.mark.parametrize(("name", "build"), MISNAMED, ids=[n for n, _ in MISNAMED])
+def test_a_name_that_does_not_match_the_content_is_refused(name, build):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            validate_evidence(upload(name, build()))
+        message = str(caught.value.messages[0])
+    assert caught.value.code == "name_mismatch"
+    assert "Rename it" in message

@@ -540,3 +540,28 @@ def test_staff_need_the_permissions_to_add_tasks(fresh_plan):
         content_type__app_label="solutions", codename__in=["add_task", "add_assignment"]))
     client.force_login(UserFactory._meta.model.objects.get(pk=clerk.pk))
     assert client.get(url).status_code == 200
+
+
+def test_a_sheet_whose_declared_dimension_is_too_small_is_read_whole(fresh_plan):
+    """Some writers leave <dimension ref="A1:H2"/> on a sheet of many rows; openpyxl's
+    read-only mode would stop there and import the first task only, silently."""
+    import re
+    import zipfile
+
+    rows = [["Mã", "Lĩnh vực", "Giải pháp", "Nhiệm vụ", "Sản phẩm", "Chủ trì", "Phối hợp",
+             "Thời hạn"]]
+    rows += [[f"1.{n}", 1, 2, f"Việc {n}", "Báo cáo", "STP", None, "31/05/2027"]
+             for n in range(1, 11)]
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:H2"',
+                                      data)
+                assert count == 1
+            target.writestr(info, data)
+    table = table_of(SimpleUploadedFile("k.xlsx", out.getvalue()))
+    assert [values[importer.CODE] for _, values in table.rows] == [
+        f"1.{n}" for n in range(1, 11)]

@@ -220,10 +220,17 @@ def test_a_coordinator_edits_and_deletes_an_indicator(as_coordinator, plan, peri
     on_time.refresh_from_db()
     assert (on_time.comparison, on_time.target) == ("gt", Decimal("96"))
 
+    # With an actual entered, deleting is refused with a message (issue 10's probe): the
+    # actuals are part of the record.
     delete = reverse("plans:indicator-delete", args=[on_time.pk])
     assert as_coordinator.get(delete).status_code == 200
+    response = as_coordinator.post(delete, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "cannot be deleted" in response.content.decode()
+    assert Indicator.objects.count() == 1 and IndicatorValue.objects.count() == 1
+    # Without actuals it goes.
+    IndicatorValue.objects.all().delete()
     assert as_coordinator.post(delete).status_code == 302
-    assert not Indicator.objects.exists() and not IndicatorValue.objects.exists()
+    assert not Indicator.objects.exists()
 
 
 def test_a_coordinator_enters_then_corrects_an_actual(as_coordinator, coordinator, plan, periods,
@@ -383,3 +390,110 @@ def test_the_admin_edits_an_indicator_and_its_actuals(as_admin, admin_user, plan
     assert response.status_code == 302, response.context["errors"]
     assert sorted(on_time.values.values_list("period__kind", "actual", "entered_by")) == [
         ("h1", Decimal("92"), admin_user.pk), ("q1", Decimal("91"), admin_user.pk)]
+
+
+# --- Two tabs at once (issue 10's probe) ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_indicators_of_one_name_at_once_give_a_form_message():
+    """The form's check passes in both tabs; the database refuses the second: a message."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from units.access import COORDINATORS_GROUP
+    from django.contrib.auth.models import Group
+
+    plan = PlanFactory(year=2025)
+    coordinator = UserFactory()
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    data = {"name": "Chỉ số SIPAS", "comparison": "gt", "target": "86", "unit_of_measure": "%"}
+    outcome = {}
+
+    def second_tab():
+        try:
+            client = Client(HTTP_ACCEPT_LANGUAGE="en")
+            client.force_login(coordinator)
+            response = client.post(reverse("plans:indicator-create", args=[plan.pk]), data)
+            outcome["status"] = response.status_code
+            outcome["errors"] = response.context["form"].errors.get("name")
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        Indicator.objects.create(plan=plan, name="Chỉ số SIPAS", comparison="gt",
+                                 target=Decimal("86"))
+        thread = threading.Thread(target=second_tab)
+        thread.start()
+        time.sleep(0.5)
+    thread.join(10)
+    assert outcome["status"] == 200
+    assert outcome["errors"] == ["This plan already has an indicator with this name."]
+    assert Indicator.objects.filter(plan=plan).count() == 1
+
+
+# --- History and closed periods (issue 10's probe) --------------------------------------------
+
+
+def _close(period, coordinator):
+    from django.utils import timezone
+
+    ReportingPeriod.objects.filter(pk=period.pk).update(closed_at=timezone.now(),
+                                                        closed_by=coordinator)
+    period.refresh_from_db()
+
+
+def test_a_closed_periods_actual_is_corrected_with_a_reason_kept_in_history(
+    as_coordinator, coordinator, plan, periods, on_time
+):
+    url = reverse("plans:indicator-value", args=[plan.pk])
+    data = {"indicator": on_time.pk, "period": periods["q1"].pk, "actual": "90", "note": ""}
+    assert as_coordinator.post(url, data).status_code == 302
+    _close(periods["q1"], coordinator)
+
+    # Without a reason: a form message, nothing overwritten.
+    response = as_coordinator.post(url, {**data, "actual": "92"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "say why" in response.context["form"].errors["reason"][0]
+    assert IndicatorValue.objects.get().actual == Decimal("90")
+
+    # With one: a recorded change, the reason and both versions kept.
+    reason = "Sở Nội vụ rà soát lại số liệu theo Báo cáo 12/BC-SNV"
+    assert as_coordinator.post(url, {**data, "actual": "92", "reason": reason}).status_code == 302
+    value = IndicatorValue.objects.get()
+    assert value.actual == Decimal("92") and value.correction_reason == reason
+    versions = list(value.history.order_by("history_date").values_list(
+        "actual", "correction_reason", "history_user"))
+    assert versions == [(Decimal("90"), "", coordinator.pk), (Decimal("92"), reason,
+                                                              coordinator.pk)]
+
+
+def test_the_database_refuses_a_silent_change_of_a_closed_periods_actual(
+    plan, periods, on_time, coordinator
+):
+    from django.db import IntegrityError, transaction
+
+    value = actual(on_time, periods["q1"], "90", coordinator)
+    _close(periods["q1"], coordinator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorValue.objects.filter(pk=value.pk).update(actual=Decimal("99"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorValue.objects.filter(pk=value.pk).delete()
+    IndicatorValue.objects.filter(pk=value.pk).update(actual=Decimal("91"),
+                                                      correction_reason="Sửa lỗi nhập")
+    assert IndicatorValue.objects.get(pk=value.pk).actual == Decimal("91")
+
+
+def test_an_open_periods_actual_is_replaced_and_its_history_kept(
+    as_coordinator, plan, periods, on_time
+):
+    url = reverse("plans:indicator-value", args=[plan.pk])
+    data = {"indicator": on_time.pk, "period": periods["h1"].pk, "actual": "90", "note": ""}
+    as_coordinator.post(url, data)
+    as_coordinator.post(url, {**data, "actual": "91"})
+    assert IndicatorValue.objects.get().history.count() == 2
+    assert on_time.history.count() == 1

@@ -49,15 +49,21 @@ def get(client, name, period, **headers):
     return client.get(reverse(name, args=[period.pk]), HTTP_ACCEPT_LANGUAGE="en", **headers)
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+def read_csv(response, excel_vn: bool = True) -> list[list[str]]:
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";" if excel_vn else ","))
 
 
-def section(rows: list[list[str]], caption: str) -> list[list[str]]:
-    """The rows of one table of the CSV: after its caption and header, up to the blank line."""
-    start = rows.index([caption]) + 2
-    end = next((i for i in range(start, len(rows)) if not rows[i]), len(rows))
-    return rows[start:end]
+def table_csv(client, period, table: str, *, excel_vn: bool = False):
+    name = "insight:period-table-csv-excel" if excel_vn else "insight:period-table-csv"
+    return client.get(reverse(name, args=[period.pk, table]), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def body(rows: list[list[str]]) -> list[list[str]]:
+    """The rows under the header, without the STT column (checked on its own)."""
+    assert rows[0][0] == "No."
+    assert [row[0] for row in rows[1:]] == [str(n) for n in range(1, len(rows))]
+    return [row[1:] for row in rows[1:]]
 
 
 def load_xlsx(response) -> openpyxl.Workbook:
@@ -74,42 +80,49 @@ def find_row(ws, first_value) -> tuple:
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def test_csv_is_utf8_with_bom_and_keeps_vietnamese(as_leader, world, plan, english):
+def test_csv_for_excel_is_utf8_with_bom_and_semicolons(as_leader, world, plan, english):
     response = get(as_leader, "insight:period-report-csv", world["q1"])
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="bao-cao-cchc-{plan.year}-q1.csv"'
+        f'attachment; filename="bao-cao-cchc-{plan.year}-q1-tong-hop-excel.csv"'
     )
     assert response.content.startswith(b"\xef\xbb\xbf")
-    text = response.content.decode("utf-8-sig")
-    assert "Cải cách thể chế" in text and "Thành phố Vinh" in text and "Sở Tư pháp" in text
+    first = response.content.decode("utf-8-sig").splitlines()[0]
+    assert first == "No.;Class;Assignments;Share (%)"
+    areas = table_csv(as_leader, world["q1"], "linh-vuc", excel_vn=True)
+    text = areas.content.decode("utf-8-sig")
+    assert "Cải cách thể chế" in text
     # NFC, as typed: no decomposed diacritics on the way out.
-    assert "Cải cách thể chế".encode() in response.content
+    assert "Cải cách thể chế".encode() in areas.content
+    # Decimal comma: 1 of 4 done on time and 1 late is 50 %, 1 of 3 would be 33,3.
+    row = next(r for r in body(read_csv(areas)) if r[0] == "1. Cải cách thể chế")
+    assert row[1:7] == ["4", "1", "1", "1", "1", "50"]
 
 
-def test_csv_has_the_header_block_and_every_table(as_leader, world, english):
-    rows = read_csv(get(as_leader, "insight:period-report-csv", world["q1"]))
-    header = {row[0]: row[1] for row in rows[: rows.index([])]}
-    assert header["Plan"] == world["q1"].plan.title
-    assert header["Reporting period"] == f"First quarter {world['q1'].plan.year}"
-    assert header["Data from"] == world["start"].strftime("%d/%m/%Y")
-    assert header["Data to"] == world["end"].strftime("%d/%m/%Y")
-    assert header["Status"].startswith("Open")
+def test_plain_csv_is_utf8_with_commas_and_no_bom(as_leader, world, english):
+    response = table_csv(as_leader, world["q1"], "don-vi")
+    assert response.status_code == 200
+    assert not response.content.startswith(b"\xef\xbb\xbf")
+    rows = read_csv(response, excel_vn=False)
+    assert rows[0][:3] == ["No.", "Code", "Unit"]
+    assert [row[1] for row in body(rows)] == ["Thành phố Vinh", "Sở Tư pháp"]
 
-    summary = {row[0]: int(row[1]) for row in section(rows, "Summary")}
+
+def test_each_table_is_a_file_of_its_own(as_leader, world, english):
+    summary = {row[0]: int(row[1]) for row in body(read_csv(
+        get(as_leader, "insight:period-report-csv", world["q1"])))}
     assert summary == {"Done on time": 2, "Done late": 1, "In progress": 2, "Overdue": 4,
-                       "Total": 9}
-    areas = {row[0]: row[1:6] for row in section(rows, "By reform area")}
-    assert areas["1. Cải cách thể chế"] == ["4", "1", "1", "1", "1"]
-    units = section(rows, "By unit, worst first")
-    assert [row[1] for row in units] == ["Thành phố Vinh", "Sở Tư pháp"]
-    overdue = section(rows, "Overdue at the period's end")
+                       "Extended when already overdue": 0, "Total": 9}
+    overdue = body(read_csv(table_csv(as_leader, world["q1"], "qua-han"), excel_vn=False))
     assert len(overdue) == 4
     first = overdue[0]
     assert first[2] == "Sở Tư pháp" and first[3] == "Lead"
     assert first[4] == (world["end"] - datetime.timedelta(days=15)).strftime("%d/%m/%Y")
     assert first[5] == "15" and first[7] == "30"
+    # No table stacked under another, no header block: one header row, then rows.
+    assert all(len(row) == 8 for row in overdue)
+    assert table_csv(as_leader, world["q1"], "no-such-table").status_code == 404
 
 
 def test_csv_keeps_formula_looking_text_as_text(as_leader, world, unit_a, english):
@@ -117,9 +130,11 @@ def test_csv_keeps_formula_looking_text_as_text(as_leader, world, unit_a, englis
                        due_date=world["end"] - datetime.timedelta(days=1),
                        title='=HYPERLINK("http://evil.example","x")')
     AssignmentFactory(task=task, unit=unit_a)
-    rows = read_csv(get(as_leader, "insight:period-report-csv", world["q1"]))
-    titles = [row[1] for row in section(rows, "Overdue at the period's end")]
-    assert "'" + task.title in titles and task.title not in titles
+    for excel_vn in (False, True):
+        rows = read_csv(table_csv(as_leader, world["q1"], "qua-han", excel_vn=excel_vn),
+                        excel_vn=excel_vn)
+        titles = [row[1] for row in body(rows)]
+        assert "'" + task.title in titles and task.title not in titles
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -135,39 +150,58 @@ def test_xlsx_has_a_sheet_per_breakdown_with_known_values(as_leader, world, plan
         f'attachment; filename="bao-cao-cchc-{plan.year}-q1.xlsx"'
     )
     wb = load_xlsx(response)
-    assert wb.sheetnames == SHEETS
+    assert wb.sheetnames == ["About", *SHEETS]
 
-    summary = wb["Summary"]
-    assert summary["A1"].value == "Plan" and summary["B1"].value == plan.title
-    assert summary["A1"].font.bold
-    assert find_row(summary, "Overdue")[1] == 4
-    assert find_row(summary, "Total")[1] == 9
-    # Dates are real dates shown dd/mm/yyyy, not text.
-    data_to = next(row for row in summary.iter_rows() if row[0].value == "Data to")[1]
+    about = wb["About"]
+    # The title block: agency, report title, period, as-of date.
+    assert about["A1"].value == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert about["A2"].value == (
+        f"Report on the administrative reform plan: First quarter {plan.year}")
+    assert about["A3"].value.startswith("Data from " + world["start"].strftime("%d/%m/%Y"))
+    assert about["A4"].value == "Judged as of " + world["end"].strftime("%d/%m/%Y")
+    assert find_row(about, "Plan")[1] == plan.title
+    data_to = next(row for row in about.iter_rows() if row[0].value == "Data to")[1]
     assert data_to.value.date() == world["end"]
     assert data_to.number_format == "dd/mm/yyyy"
 
+    summary = wb["Summary"]
+    assert [c.value for c in summary[1]] == ["No.", "Class", "Assignments", "Share (%)"]
+    assert find_row(summary, 4)[1:3] == ("Overdue", 4)
+    assert find_row(summary, 6)[1:3] == ("Total", 9)
+
     areas = wb["Reform areas"]
-    assert find_row(areas, "1. Cải cách thể chế")[1:7] == (4, 1, 1, 1, 1, 50)
-    header = next(row for row in areas.iter_rows() if row[0].value == "Reform area")
-    assert all(cell.font.bold for cell in header if cell.value)
+    row = next(r for r in areas.iter_rows(values_only=True) if r[1] == "1. Cải cách thể chế")
+    assert row[0] == 1 and row[2:8] == (4, 1, 1, 1, 1, 50)
+    assert all(cell.font.bold for cell in areas[1] if cell.value)
 
     units = wb["Units"]
-    assert find_row(units, world["overdue"].unit.code)[1] == "Thành phố Vinh"
-    assert units.column_dimensions["B"].width >= 20  # names get room
+    assert next(r for r in units.iter_rows(values_only=True)
+                if r[1] == world["overdue"].unit.code)[2] == "Thành phố Vinh"
+    assert units.column_dimensions["C"].width >= 20  # names get room
 
     overdue = wb["Overdue"]
-    row = next(r for r in overdue.iter_rows() if r[0].value == world["done_after_end"].task.code)
-    assert row[2].value == "Sở Tư pháp"
-    assert row[4].value.date() == world["end"] - datetime.timedelta(days=15)
-    assert row[4].number_format == "dd/mm/yyyy"
-    assert row[5].value == 15
-    assert row[6].value.date() == world["end"] - datetime.timedelta(days=20)
-    assert row[7].value == 30
-    # Every sheet names its plan and period at the top: sheets get printed one by one.
-    for ws in wb:
-        assert ws["B1"].value == plan.title
-        assert ws["A2"].value in ("Issuing document", "Reporting period")
+    row = next(r for r in overdue.iter_rows() if r[1].value == world["done_after_end"].task.code)
+    assert row[3].value == "Sở Tư pháp"
+    assert row[5].value.date() == world["end"] - datetime.timedelta(days=15)
+    assert row[5].number_format == "dd/mm/yyyy"
+    assert row[6].value == 15
+    assert row[7].value.date() == world["end"] - datetime.timedelta(days=20)
+    assert row[8].value == 30
+    for ws in wb.worksheets[1:]:
+        # Exactly one frozen row, the header; repeated on every printed page.
+        assert ws.freeze_panes == "A2"
+        assert ws["A1"].value == "No."
+        assert ws.print_title_rows == "$1:$1"
+        # Print set-up: A4, fitted to the width, the title block at the head of each page.
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.oddHeader.left.text == "Ủy ban nhân dân tỉnh Nghệ An"
+        assert f"First quarter {plan.year}" in ws.oddHeader.center.text
+        assert ws.oddHeader.right.text.startswith("Judged as of")
+    # Landscape where wide.
+    assert wb["Overdue"].page_setup.orientation == "landscape"
+    assert wb["Summary"].page_setup.orientation == "portrait"
 
 
 def test_xlsx_keeps_formula_looking_text_as_text(as_leader, world, unit_a, english):
@@ -176,17 +210,17 @@ def test_xlsx_keeps_formula_looking_text_as_text(as_leader, world, unit_a, engli
                        title="=1+1 rà soát")
     AssignmentFactory(task=task, unit=unit_a)
     wb = load_xlsx(get(as_leader, "insight:period-report-xlsx", world["q1"]))
-    cell = next(r[1] for r in wb["Overdue"].iter_rows() if r[0].value == task.code)
+    cell = next(r[2] for r in wb["Overdue"].iter_rows() if r[1].value == task.code)
     assert cell.data_type == "s" and cell.value == "=1+1 rà soát"
 
 
 def test_staff_export_their_units_only(as_staff_a, world, unit_a, english):
     wb = load_xlsx(get(as_staff_a, "insight:period-report-xlsx", world["q1"]))
-    units = [row[1] for row in wb["Units"].iter_rows(values_only=True) if row[0] == unit_a.code]
+    units = [row[2] for row in wb["Units"].iter_rows(values_only=True) if row[1] == unit_a.code]
     assert units == ["Sở Tư pháp"]
-    text = get(as_staff_a, "insight:period-report-csv", world["q1"]).content.decode("utf-8-sig")
-    assert "Thành phố Vinh" not in text
-    assert "Your units only" in text
+    assert find_row(wb["About"], "Scope")[1] == "Your units only"
+    text = table_csv(as_staff_a, world["q1"], "don-vi").content.decode("utf-8")
+    assert "Thành phố Vinh" not in text and "Sở Tư pháp" in text
 
 
 def test_exports_of_a_closed_period_keep_the_frozen_figures(
@@ -197,16 +231,16 @@ def test_exports_of_a_closed_period_keep_the_frozen_figures(
                     new_due_date=world["end"] + datetime.timedelta(days=30),
                     reason="Gia hạn theo đề nghị của đơn vị")
     wb = load_xlsx(get(as_coordinator, "insight:period-report-xlsx", world["q1"]))
-    assert find_row(wb["Summary"], "Overdue")[1] == EXPECTED_TOTALS["overdue"]
-    assert find_row(wb["Summary"], "Total")[1] == EXPECTED_TOTALS["total"]
-    status = find_row(wb["Summary"], "Status")[1]
+    assert find_row(wb["Summary"], 4)[2] == EXPECTED_TOTALS["overdue"]
+    assert find_row(wb["Summary"], 6)[2] == EXPECTED_TOTALS["total"]
+    status = find_row(wb["About"], "Status")[1]
     assert status.startswith("Frozen on")
     rows = read_csv(get(as_coordinator, "insight:period-report-csv", world["q1"]))
-    summary = {row[0]: int(row[1]) for row in section(rows, "Summary")}
+    summary = {row[0]: int(row[1]) for row in body(rows)}
     assert summary["Overdue"] == 4 and summary["Total"] == 9
     # The open period with the same dates has moved on.
     rows = read_csv(get(as_coordinator, "insight:period-report-csv", world["h1"]))
-    summary = {row[0]: int(row[1]) for row in section(rows, "Summary")}
+    summary = {row[0]: int(row[1]) for row in body(rows)}
     assert summary["Overdue"] == 3 and summary["Total"] == 8
 
 
@@ -215,10 +249,10 @@ def test_frozen_exports_for_staff_show_the_province_beside_their_units(
 ):
     close_period(period=world["q1"], user=coordinator)
     wb = load_xlsx(get(as_staff_a, "insight:period-report-xlsx", world["q1"]))
-    header = next(r for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Class")
-    assert header[:4] == ("Class", "Assignments", "Share (%)", "Whole province")
-    total = find_row(wb["Summary"], "Total")
-    assert total[1] == 4 and total[3] == 9
+    header = next(r for r in wb["Summary"].iter_rows(values_only=True) if r[1] == "Class")
+    assert header[1:5] == ("Class", "Assignments", "Share (%)", "Whole province")
+    total = find_row(wb["Summary"], 6)
+    assert total[1] == "Total" and total[2] == 4 and total[4] == 9
 
 
 @pytest.mark.parametrize("kind, expected", [

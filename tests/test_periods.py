@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from insight import reports
 from insight.dashboard import dashboard as dashboard_figures
@@ -697,3 +697,59 @@ def test_query_count_does_not_grow_with_the_data(
     opened = OPEN if name == "insight:period-report" else OPEN_FILE
     assert (open_small, closed_small) == (len(opened), len(closed)), (name, client_name)
     assert (open_big, closed_big) == (open_small, closed_small), (name, client_name)
+
+
+# --- Open periods judged as of today; extensions after the deadline (issue 10) ---------------
+
+
+def test_an_open_period_is_judged_as_of_today_not_its_future_end(as_leader, plan, unit_a,
+                                                                 today):
+    year = ReportingPeriod.objects.create(plan=plan, kind="year", start_date=today - days(60),
+                                          end_date=today + days(30))
+    area = ReformAreaFactory(plan=plan, number=1)
+    late = AssignmentFactory(task=TaskFactory(plan=plan, area=area, due_date=today - days(3)),
+                             unit=unit_a)
+    AssignmentFactory(task=TaskFactory(plan=plan, area=area, due_date=today + days(10)),
+                      unit=unit_a)
+    report = page_report(as_leader, year)
+    # Only what is late today: the task due in ten days is in progress, as on the dashboard.
+    assert report["as_of"] == today
+    assert (report["totals"].overdue, report["totals"].in_progress) == (1, 1)
+    assert [row["assignment"] for row in report["overdue"]] == [late.pk]
+    assert report["overdue"][0]["days_late"] == 3
+    dashboard = as_leader.get("/", {"plan": plan.pk})
+    assert dashboard.context["totals"].overdue == report["totals"].overdue
+    # The page says so.
+    with translation.override("en"):
+        html = as_leader.get(reverse("insight:period-report", args=[year.pk]),
+                             HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "judged as of today" in html
+    # As of the period's end through the dashboard's ?period=: today too, while it runs.
+    assert as_leader.get("/", {"plan": plan.pk, "period": year.pk}).context["as_of"] == today
+
+
+def test_a_period_that_has_ended_is_judged_as_of_its_end(world):
+    assert world["q1"].judged_on() == world["end"]
+    assert reports.period_report(world["q1"])["as_of"] == world["end"].isoformat()
+
+
+def test_extensions_after_the_deadline_are_counted_apart(as_leader, plan, unit_a, today,
+                                                         coordinator):
+    period = ReportingPeriod.objects.create(plan=plan, kind="q3", start_date=today - days(60),
+                                            end_date=today + days(30))
+    area = ReformAreaFactory(plan=plan, number=1)
+    overdue = AssignmentFactory(task=TaskFactory(plan=plan, area=area,
+                                                 due_date=today - days(5)), unit=unit_a)
+    in_time = AssignmentFactory(task=TaskFactory(plan=plan, area=area,
+                                                 due_date=today + days(5)), unit=unit_a)
+    for assignment in (overdue, in_time):
+        extend_deadline(assignment=assignment, user=coordinator, new_due_date=today + days(20),
+                        reason="Chờ ý kiến của Bộ")
+    report = page_report(as_leader, period)
+    assert (report["totals"].extended_late, report["totals"].in_progress) == (1, 2)
+    dashboard = as_leader.get("/", {"plan": plan.pk}).context["totals"]
+    assert (dashboard.extended, dashboard.extended_late) == (2, 1)
+    listed = as_leader.get("/assignments/", {"plan": plan.pk, "flag": "extended_late"})
+    assert [a.pk for a in listed.context["page"]] == [overdue.pk]
+    page = as_leader.get(overdue.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "gia hạn khi đã quá hạn" in page.lower()

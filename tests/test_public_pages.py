@@ -200,7 +200,8 @@ def _unpublished_period(w, marker, users):
     import datetime
 
     from plans.models import ReportingPeriod
-    from plans.services import close_period, ensure_periods
+    from insight.services import close_period
+    from plans.services import ensure_periods
     from tests.factories import AssignmentFactory, PlanFactory, TaskFactory
 
     other = PlanFactory(year=w.plan.year - 1)

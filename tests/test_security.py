@@ -704,3 +704,80 @@ def test_evidence_needs_a_login(anonymous, objects):
     response, body = download(anonymous, objects["evidence"])
     assert sent_to_login(response)
     assert body == b""
+
+
+# --- Issue 10's probe: caching of signed-in pages, the CSRF page, /healthz behind HTTPS ------
+
+
+@pytest.mark.parametrize("path", ["/", "/my/", "/assignments/", "/tasks/"])
+def test_signed_in_pages_are_private_and_not_stored(as_staff_a, path):
+    response = as_staff_a.get(path)
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+    assert "public" not in directives
+
+
+def test_evidence_is_private_and_not_stored(as_staff_a, objects):
+    response, _ = download(as_staff_a, objects["evidence"])
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+
+
+def test_a_public_response_is_left_alone():
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from reform_portal.middleware import PrivateCacheMiddleware
+
+    request = RequestFactory().get("/cong-khai/")
+    request.user = AnonymousUser()
+    response = PrivateCacheMiddleware(lambda r: HttpResponse("public"))(request)
+    assert not response.has_header("Cache-Control")
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("vi", "Biểu mẫu đã hết hiệu lực"), ("en", "The form has expired"),
+])
+def test_the_csrf_failure_page_is_the_portals_own(db, language, text):
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    response = client.post(LOGIN, {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert text in html
+    assert 'class="errorpage"' in html
+    assert "style=" not in html and "<style" not in html  # the CSP allows no inline style
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "CSRF verification failed" not in html  # not Django's stock page
+
+
+def test_healthz_is_exempt_from_the_https_redirect(db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/healthz").status_code == 200  # a load balancer over plain HTTP
+    response = client.get(LOGIN)
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+def test_make_run_serves_with_debug_off_and_a_key_from_var(tmp_path):
+    """`make run` sets no DEBUG and names var/secret_key in SECRET_KEY_FILE."""
+    key = secrets.token_urlsafe(50)
+    (tmp_path / "secret_key").write_text(key + "\n")
+    env = {"SECRET_KEY_FILE": str(tmp_path / "secret_key"), "READ_DOT_ENV": "false"}
+    values = probe(env, "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    assert values["DEBUG"] is False
+    assert values["SECRET_KEY"] == key
+    assert {"127.0.0.1", "localhost"} <= set(values["ALLOWED_HOSTS"])
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert "run: export DEBUG ?= false" in makefile
+    assert "var/secret_key" in makefile
+
+
+def test_an_unknown_page_is_the_portals_own_404_with_debug_off(as_staff_a, settings):
+    assert settings.DEBUG is False
+    response = as_staff_a.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="errorpage"' in html
+    assert "URLconf" not in html  # Django's debug page lists every URL

@@ -455,3 +455,41 @@ def test_a_kind_with_no_unit_is_a_form_error(as_coordinator, task, unit_a):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not task.assignments.exists()
+
+
+# --- Two tabs at once (issue 10's probe) ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assigning_the_same_units_from_two_tabs_gives_one_assignment_each():
+    """The first tab's assignments are not committed yet when the second tab submits: the
+    second waits for the task's lock and keeps them, instead of a 500 on
+    assignment_unique_task_unit."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from solutions.services import assign_task
+
+    task = TaskFactory(plan=PlanFactory(year=2025))
+    units = [UnitFactory() for _ in range(3)]
+    outcome = {}
+
+    def second_tab():
+        try:
+            created = assign_task(task=Task.objects.get(pk=task.pk), units=units)
+            outcome["created"] = len(created)
+        except Exception as error:  # noqa: BLE001 - asserted below
+            outcome["error"] = type(error).__name__
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        assert len(assign_task(task=task, units=units)) == 3
+        thread = threading.Thread(target=second_tab)
+        thread.start()
+        time.sleep(0.5)  # the second tab is now waiting
+    thread.join(10)
+    assert outcome == {"created": 0}
+    assert Assignment.objects.filter(task=task).count() == 3

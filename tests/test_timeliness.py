@@ -417,6 +417,7 @@ def test_timeliness_counts():
         "stale": 2,
         "awaiting": 2,
         "extended": 1,
+        "extended_late": 0,
     }
 
 
@@ -433,6 +434,7 @@ def test_timeliness_counts_respect_the_queryset_and_the_date():
         "stale": 1,
         "awaiting": 1,
         "extended": 0,
+        "extended_late": 0,
     }
     # A week later the two "due soon" ones are overdue; the one awaiting verification that was
     # reported in time is not, however long the coordinator takes; the extended one is now due
@@ -447,7 +449,7 @@ def test_timeliness_counts_respect_the_queryset_and_the_date():
     assert rows.get(pk=made["extended"].pk).is_due_soon is True
     assert Assignment.objects.none().timeliness_counts(on=ON) == {
         "total": 0, "on_time": 0, "late": 0, "in_progress": 0, "overdue": 0,
-        "due_soon": 0, "stale": 0, "awaiting": 0, "extended": 0,
+        "due_soon": 0, "stale": 0, "awaiting": 0, "extended": 0, "extended_late": 0,
     }
 
 
@@ -455,8 +457,9 @@ def test_timeliness_counts_respect_the_queryset_and_the_date():
 def test_counts_equal_the_python_rule_row_by_row():
     _mixed_set()
     python = {"total": 0, **{c.value: 0 for c in Timeliness}, "due_soon": 0, "stale": 0,
-              "awaiting": 0, "extended": 0}
-    for assignment in Assignment.objects.select_related("task__plan", "pending_entry"):
+              "awaiting": 0, "extended": 0, "extended_late": 0}
+    for assignment in Assignment.objects.select_related("task__plan", "pending_entry") \
+            .prefetch_related("extensions"):
         status, due_soon, stale = assignment.timeliness_on(ON)
         python["total"] += 1
         python[status] += 1
@@ -468,6 +471,7 @@ def test_counts_equal_the_python_rule_row_by_row():
             assignment.original_due_date is None
             or assignment.due_date > assignment.original_due_date
         )
+        python["extended_late"] += assignment.extended_late_on(ON)
     assert Assignment.objects.timeliness_counts(on=ON) == python
 
 
@@ -482,9 +486,11 @@ def test_timeliness_aggregates_grouped_by_unit():
     )
     assert list(rows) == [
         {"unit__code": "X", "total": 7, "on_time": 1, "late": 1, "in_progress": 4,
-         "overdue": 1, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 1},
+         "overdue": 1, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 1,
+         "extended_late": 0},
         {"unit__code": "Y", "total": 5, "on_time": 1, "late": 0, "in_progress": 2,
-         "overdue": 2, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 0},
+         "overdue": 2, "due_soon": 1, "stale": 1, "awaiting": 1, "extended": 0,
+         "extended_late": 0},
     ]
 
 
@@ -524,3 +530,58 @@ def test_by_urgency_ongoing_task_near_plan_end_counts_as_due_soon():
     ongoing_soon = make_assignment(due=None, plan_end=day(2))
     ordered = [a.pk for a in Assignment.objects.with_timeliness(on=ON).by_urgency()]
     assert ordered == [ongoing_soon.pk, far.pk]
+
+
+# --- Extended when already overdue (gia hạn khi đã quá hạn) ----------------------------------
+
+
+def _extended(*, previous: int | None, new: int, decided: int, plan_end=PLAN_END) -> Assignment:
+    """An assignment whose deadline `previous` (None: ongoing) was moved to `new`, decided on
+    day `decided` (offsets from ON)."""
+    from solutions.models import DeadlineExtension
+    from tests.factories import UserFactory
+
+    assignment = make_assignment(due=new, task_due=previous, plan_end=plan_end)
+    DeadlineExtension.objects.create(
+        assignment=assignment, previous_due_date=None if previous is None else day(previous),
+        new_due_date=day(new), reason="Vướng mắc thủ tục", decided_by=UserFactory(),
+        decided_at=local(decided, hours=10),
+    )
+    return assignment
+
+
+EXTENDED_LATE_CASES = [
+    # (id, previous, new, decided, extended late as of ON?)
+    ("before-the-deadline", -2, 12, -5, False),
+    ("on-the-deadline-day", -2, 12, -2, False),
+    ("the-day-after", -2, 12, -1, True),
+    ("long-overdue", -40, 12, -3, True),
+    ("decided-after-the-date-judged", -2, 12, 1, False),
+    ("ongoing-given-a-date-before-plan-end", None, 12, -3, False),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("previous", "new", "decided", "late"),
+                         [c[1:] for c in EXTENDED_LATE_CASES],
+                         ids=[c[0] for c in EXTENDED_LATE_CASES])
+def test_extended_when_overdue_sql_and_python_agree(previous, new, decided, late):
+    assignment = _extended(previous=previous, new=new, decided=decided)
+    row = Assignment.objects.with_timeliness(on=ON).get(pk=assignment.pk)
+    loaded = Assignment.objects.select_related("task__plan").prefetch_related(
+        "extensions").get(pk=assignment.pk)
+    assert row.is_extended_late is late, "with_timeliness()"
+    assert loaded.extended_late_on(ON) is late, "Assignment.extended_late_on()"
+    # Whatever the flag, the class follows the new deadline: in progress.
+    assert row.timeliness == IN_PROGRESS
+    assert loaded.extensions.get().granted_when_overdue is (decided > (previous or 10**6))
+
+
+@pytest.mark.django_db
+def test_an_ongoing_task_extended_after_its_plan_end_is_extended_late():
+    # Ongoing: judged at the plan's end (ON - 1 here); the extension came after it.
+    assignment = _extended(previous=None, new=30, decided=2, plan_end=day(-1))
+    assert Assignment.objects.with_timeliness(on=day(3)).get(
+        pk=assignment.pk).is_extended_late is True
+    loaded = Assignment.objects.select_related("task__plan").get(pk=assignment.pk)
+    assert loaded.extended_late_on(day(3)) is True

@@ -323,7 +323,10 @@ class TestReturn:
         assert stored.pending_entry_id is None
         assert stored.completed_on is None
         assert stored.returned_reason == "Thiếu quyết định phê duyệt."
-        assert stored.latest_percent == 100  # the report stays in the history as it was
+        # No earlier report was accepted: the bar goes back to 0 (issue 10); the report stays
+        # in the history as it was.
+        assert stored.latest_percent == 0
+        assert entry.percent == 100
         assert (work.pending_entry_id, work.returned_reason) == (
             None, "Thiếu quyết định phê duyệt."
         )
@@ -859,3 +862,23 @@ def test_writes_to_other_assignments_of_the_plan_do_not_wait(second_writer):
     assert not any(t.is_alive() for t in threads)
     assert errors == [], "the second write waited for the first one's locks"
     assert Assignment.objects.get(pk=mine.pk).latest_percent == 30
+
+
+class TestReturnedBar:
+    """After a return the bar shows the last accepted percent, not the returned 100% (issue 10)."""
+
+    def test_the_percent_goes_back_to_the_last_report_not_returned(
+        self, work, unit_staff, coord, clock
+    ):
+        clock(at(2025, 6, 10))
+        record_progress(assignment=work, user=unit_staff, percent=70, note="Dự thảo")
+        report_100(work, unit_staff, clock, at(2025, 6, 20))
+        clock(at(2025, 6, 21))
+        return_completion(assignment=work, user=coord, reason="Thiếu quyết định")
+        assert Assignment.objects.get(pk=work.pk).latest_percent == 70
+        assert work.latest_percent == 70
+        # Twice returned: the earlier returned 100% does not count as accepted either.
+        report_100(work, unit_staff, clock, at(2025, 6, 25))
+        clock(at(2025, 6, 26))
+        return_completion(assignment=work, user=coord, reason="Vẫn thiếu")
+        assert Assignment.objects.get(pk=work.pk).latest_percent == 70

@@ -351,3 +351,47 @@ def test_evidence_download_needs_a_login(anonymous, entry_with_pdf):
     response = anonymous.get(f"/evidence/{entry_with_pdf.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+# --- Evidence names follow the content (issue 10's probe) ------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".bat", ".hta", ".docm", ".js", ".html", ".svg", ".exe"])
+def test_a_pdf_named_as_something_else_is_refused(as_staff_a, assignment_a, suffix):
+    response = as_staff_a.post(
+        url(assignment_a),
+        {"percent": "30", "note": "Kèm", "evidence": pdf(f"bao-cao{suffix}")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors.as_data()["evidence"]
+    assert errors[0].code == "name_mismatch"
+    message = response.context["form"].errors["evidence"][0]
+    assert suffix in message and ".pdf" in message
+    assert not ProgressEntry.objects.exists()
+
+
+def test_a_pdf_without_an_extension_is_named_pdf(as_staff_a, assignment_a):
+    as_staff_a.post(url(assignment_a), {"percent": "30", "note": "Kèm", "evidence": pdf("scan")})
+    entry = ProgressEntry.objects.get(assignment=assignment_a)
+    assert entry.evidence_name == "scan.pdf"
+    assert entry.evidence.name.endswith(".pdf")
+    response, body = download(as_staff_a, entry.pk)
+    assert response["Content-Disposition"] == 'attachment; filename="scan.pdf"'
+
+
+def test_a_file_stored_under_a_dangerous_name_downloads_as_what_it_is(
+    as_staff_a, assignment_a, staff_a
+):
+    """A report kept before names were checked: served under the content's name and type."""
+    from django.core.files.base import ContentFile
+
+    entry = ProgressEntry(assignment=assignment_a, percent=30, note="cũ", reported_by=staff_a,
+                          evidence_name="bao-cao.hta")
+    entry.evidence.save("old.hta", ContentFile(PDF), save=False)
+    entry.save()
+    response, body = download(as_staff_a, entry.pk)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert body == PDF

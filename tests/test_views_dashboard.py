@@ -31,7 +31,7 @@ from tests.factories import (
 )
 
 CLASSES = [c.value for c in Timeliness]
-FLAGS = ["due_soon", "stale", "awaiting", "extended"]
+FLAGS = ["due_soon", "stale", "awaiting", "extended", "extended_late"]
 
 # What each kind of assignment counts as: (class, due soon?, stale?).
 KINDS = {
@@ -155,6 +155,8 @@ def expected(built: dict[str, list[Assignment]]) -> dict[str, set[int]]:
                 result["awaiting"].add(a.pk)
             if kind in EXTENDED:
                 result["extended"].add(a.pk)
+                # Extended after its original deadline had passed: counted apart as well.
+                result["extended_late"].add(a.pk)
     return result
 
 
@@ -218,10 +220,12 @@ def test_the_numbers_are_the_ones_expected(world):
     # A guard on the builder itself: the figures above are not all zero, nor all alike.
     a = {k: len(v) for k, v in world["a"].items()}
     assert a == {"on_time": 2, "late": 1, "overdue": 5, "in_progress": 8,
-                 "due_soon": 1, "stale": 2, "awaiting": 2, "extended": 2}
+                 "due_soon": 1, "stale": 2, "awaiting": 2, "extended": 2,
+                 "extended_late": 2}
     b = {k: len(v) for k, v in world["b"].items()}
     assert b == {"on_time": 1, "late": 2, "overdue": 1, "in_progress": 10,
-                 "due_soon": 2, "stale": 3, "awaiting": 3, "extended": 1}
+                 "due_soon": 2, "stale": 3, "awaiting": 3, "extended": 1,
+                 "extended_late": 1}
 
 
 @pytest.mark.parametrize("client_name, scope", [

@@ -525,7 +525,41 @@ def test_a_task_row_sums_its_units_without_loading_them(as_leader, as_staff_a, l
     html = as_leader.get("/tasks/", {"plan": live_plan.pk}, HTTP_ACCEPT_LANGUAGE="en")
     html = html.content.decode()
     assert "Phường Đông Vĩnh, Xã Bắc Sơn, Xã Hưng Lộc" in html and "and 2 more" in html
-    assert "4 overdue" in html and "2/6 units done" in html
+    # The task's status is its lead units' (issue 10): the supporting unit's delay apart.
+    assert (summary.lead_overdue, summary.support_overdue) == (3, 1)
+    assert "3 lead units overdue" in html and "1 supporting unit overdue" in html
+    assert "2/6 units done" in html
     # Unit A's staff see the task (their unit supports) with their own assignment only.
     mine = as_staff_a.get("/tasks/", {"plan": live_plan.pk}).context["page"][0].summary
     assert (mine.total, mine.leads, mine.lead_labels, mine.progress) == (1, 0, [], 0)
+
+
+# --- A task's status follows its lead units (issue 10) ----------------------------------------
+
+
+def test_a_done_task_never_shows_next_to_an_overdue_count(as_leader, live_plan, today):
+    from django.utils import translation
+
+    task = TaskFactory(plan=live_plan, code="9.1", due_date=today - days(10))
+    AssignmentFactory(task=task, role=Assignment.Role.LEAD, latest_percent=100,
+                      completed_on=today - days(12), due_date=task.due_date)
+    AssignmentFactory(task=task, role=Assignment.Role.SUPPORT, due_date=task.due_date)
+    with translation.override("en"):
+        listing = as_leader.get("/tasks/", {"plan": live_plan.pk},
+                                HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        detail = as_leader.get(task.get_absolute_url(),
+                               HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for html in (listing, detail):
+        assert "Done" in html
+        assert "lead unit overdue" not in html
+        assert "1 supporting unit overdue" in html
+
+
+def test_a_task_with_a_lead_unit_overdue_is_not_done(as_leader, live_plan, today):
+    task = TaskFactory(plan=live_plan, code="9.2", due_date=today - days(10))
+    AssignmentFactory(task=task, role=Assignment.Role.LEAD, latest_percent=100,
+                      completed_on=today - days(12), due_date=task.due_date)
+    AssignmentFactory(task=task, role=Assignment.Role.LEAD, due_date=task.due_date)
+    html = as_leader.get(task.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 lead unit overdue" in html
+    assert 'badge badge--on_time">Done' not in html

@@ -9,6 +9,6 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0004_closed_periods_frozen")]
+    dependencies = [("plans", "0006_closed_period_values_frozen")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
