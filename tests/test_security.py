@@ -21,6 +21,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from io import StringIO
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,8 @@ def in_production(production, settings, monkeypatch):
     for name in PRODUCTION_NAMES:
         if name != "PASSWORD_HASHERS":
             setattr(settings, name, production[name])
+    # The test run's locmem mail backend is an error for check --deploy (mail.E001).
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
     # The test run's own flag (Playwright needs it) is an error for check --deploy.
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     return settings
@@ -309,8 +312,17 @@ def objects(plan, task, assignment_a, assignment_b, unit_a, staff_a):
     assert response.status_code == 302
     entry = ProgressEntry.objects.get(assignment=assignment_a)
     # Checked in this order: "evidence" before "assignment" (evidence-download names an entry).
+    from notifications.models import Delivery, Notice
+    from solutions.models import Comment
+
+    comment = Comment.objects.create(assignment=assignment_a, author=staff_a, body="Trao đổi")
+    notice = Notice.objects.create(recipient=staff_a, kind="comment", subject="Trao đổi")
+    delivery = Delivery.objects.create(to_address="a@x.vn", kind="digest", subject="Bản tin",
+                                       body_text="Nội dung")
     return {"evidence": entry, "entry": entry, "assignment": assignment_a, "task": task,
-            "unit": unit_a, "plan": plan}
+            "unit": unit_a, "plan": plan, "comment": comment, "notice": notice,
+            "delivery": delivery,
+            "token": SimpleNamespace(pk="x"), "uidb64": SimpleNamespace(pk="MQ")}
 
 
 def portal_urls(objects) -> list[tuple[str, str]]:
@@ -645,7 +657,10 @@ def test_no_view_is_exempt_from_csrf(db):
 
     found = list(callbacks(get_resolver().url_patterns))
     assert len(found) > 50  # the admin's too
-    assert [route for route, view in found if getattr(view, "csrf_exempt", False)] == []
+    # The one exception: one-click unsubscribe, which mail clients POST without a token
+    # (RFC 8058); the signed token in its address is its authority.
+    assert [route for route, view in found if getattr(view, "csrf_exempt", False)] == [
+        "notifications/unsubscribe/<str:token>/"]
 
 
 def test_a_progress_report_without_the_token_is_refused(strict_staff_a, assignment_a):
