@@ -75,12 +75,10 @@ def run(scale: str) -> dict:
     add_people()
     people = Membership.objects.values("user").distinct().count()
     # Warm, as a long-running worker or a second run of the schedule is: the URLconf and
-    # templates loaded (a process's start-up is not the digests' cost).
-    from django.template.loader import get_template
+    # translations loaded (a process's start-up is not the digests' cost).
     from django.urls import reverse
 
     reverse("solutions:my-assignments")
-    get_template("notifications/email/digest.html")
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         if os.environ.get("BENCH_PROFILE"):
