@@ -437,3 +437,32 @@ class DeadlineExtensionAdmin(_AppendOnlyAdmin):
     list_filter = ["assignment__task__plan"]
     list_select_related = ["assignment__task", "assignment__unit", "decided_by"]
     search_fields = ["assignment__task__code", "assignment__unit__name", "reason", "document"]
+
+
+# --- The conversation and reminders (issue 11): read-only, like progress reports ------------
+
+from solutions.models import Comment, Reminder  # noqa: E402
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(_ReadOnly):
+    list_display = ["created_at", "assignment", "author"]
+    search_fields = ["body"]
+    list_select_related = ["assignment__task", "assignment__unit", "author"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(_ReadOnly):
+    list_display = ["sent_on", "assignment", "sent_by"]
+    list_select_related = ["assignment__task", "assignment__unit", "sent_by"]

@@ -21,6 +21,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from io import StringIO
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -166,6 +167,8 @@ def in_production(production, settings, monkeypatch):
     for name in PRODUCTION_NAMES:
         if name != "PASSWORD_HASHERS":
             setattr(settings, name, production[name])
+    # The test run's locmem mail backend is an error for check --deploy (mail.E001).
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
     # The test run's own flag (Playwright needs it) is an error for check --deploy.
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     # pytest-django keeps mail in memory; production sends it over SMTP (EMAIL_URL).
@@ -313,11 +316,17 @@ def objects(plan, task, assignment_a, assignment_b, unit_a, staff_a):
     entry = ProgressEntry.objects.get(assignment=assignment_a)
     # Checked in this order: "evidence" before "assignment" (evidence-download names an entry).
     ensure_periods(plan)
+    from notifications.models import Delivery, Notice
+
     comment = Comment.objects.create(assignment=assignment_a, author=staff_a, body="Đã gửi",
                                      attachment="comments/x.pdf", attachment_name="x.pdf")
+    notice = Notice.objects.create(recipient=staff_a, kind="comment", subject="Trao đổi")
+    delivery = Delivery.objects.create(to_address="a@x.vn", kind="digest", subject="Bản tin",
+                                       body_text="Nội dung")
     # Signed tokens in addresses (unsubscribe, password reset): a bad one answers, never a 500.
     token = SimpleNamespace(pk="not-a-signed-token")
     return {"uidb64": SimpleNamespace(pk="MQ"), "token": token, "comment": comment,
+            "notice": notice, "delivery": delivery,
             "evidence": entry, "entry": entry, "assignment": assignment_a, "task": task,
             "unit": unit_a, "period": plan.periods.get(kind="year"), "plan": plan}
 

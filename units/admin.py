@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from units.models import Membership, Unit
+from units.models import Membership, Profile, Unit
 
 admin.site.site_header = _("Reform plan portal — administration")
 admin.site.site_title = _("Reform plan portal")
@@ -85,15 +85,23 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class ProfileInline(admin.StackedInline):
+    """Phone and notification preferences (issue 11), on the person's page."""
+
+    model = Profile
+    can_delete = False
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    inlines = [MembershipOfUserInline]
+    inlines = [MembershipOfUserInline, ProfileInline]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "full_name", "unit", "role"]
+    list_display = ["user", "full_name", "unit", "role", "is_contact"]
     list_select_related = ["user", "unit"]
     list_filter = ["role", ("unit__kind", titled(admin.ChoicesFieldListFilter, _("unit kind")))]
     search_fields = [
