@@ -76,7 +76,7 @@ def test_command_runs_twice_with_identical_counts(db):
     assert snapshot() == first
     assert first["Unit"] == 56
     assert first["Plan"] == 2
-    assert first["User"] == 6
+    assert first["User"] == 7  # the six accounts and the index's appraiser
     assert first["Verification"] > 300
     assert first["DeadlineExtension"] >= 5
     assert "Demo data loaded." in out.getvalue()
