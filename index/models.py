@@ -64,7 +64,8 @@ class CriteriaSet(models.Model):
         verbose_name_plural = _("criteria sets")
         ordering = ["-year", "unit_kind"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "unit_kind"], name="criteriaset_unique_year_kind"),
+            models.UniqueConstraint(fields=["year", "unit_kind"],
+                                    name="criteriaset_unique_year_kind"),
             models.CheckConstraint(
                 name="criteriaset_thresholds_ordered",
                 condition=Q(total_points__gt=0, threshold_c__gte=0,

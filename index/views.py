@@ -237,8 +237,9 @@ def _lines_page(request, assessment, form, template: str, **extra) -> HttpRespon
 
 
 def _components(assessment: Assessment, *, where: Q | None = None) -> list[results.Item]:
-    lines = Line.objects.filter(assessment=assessment).select_related("node__area").prefetch_related(
-        "evidence__progress_entry", "evidence__assignment__task").order_by("node__position")
+    lines = (Line.objects.filter(assessment=assessment).select_related("node__area")
+             .prefetch_related("evidence__progress_entry", "evidence__assignment__task")
+             .order_by("node__position"))
     if where is not None:
         lines = lines.filter(where)
     return [results.Item(line.node, line) for line in lines]

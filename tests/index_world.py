@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from index import services
-from index.models import Assessment, Campaign, Line, Node, Phase
+from index.models import Assessment, Campaign, Line, Node
 from units.models import Unit
 
 D = Decimal
@@ -75,5 +75,3 @@ def advance(campaign: Campaign, user, to: int) -> Campaign:
                                              expected_phase=campaign.phase)
     return campaign
 
-
-__all__ = ["Phase"]

@@ -43,8 +43,9 @@ def test_is_appraiser_reads_the_group(appraiser, coordinator):
 
 
 def test_before_publication_a_unit_sees_only_its_own(campaign, unit_a, unit_b, as_staff_a):
-    assert as_staff_a.get(_url("assessment-detail", _assessment(campaign, unit_a))).status_code == 200
-    assert as_staff_a.get(_url("assessment-detail", _assessment(campaign, unit_b))).status_code == 404
+    own, other = _assessment(campaign, unit_a), _assessment(campaign, unit_b)
+    assert as_staff_a.get(_url("assessment-detail", own)).status_code == 200
+    assert as_staff_a.get(_url("assessment-detail", other)).status_code == 404
     assert as_staff_a.get(_url("assessment-xlsx", _assessment(campaign, unit_b))).status_code == 404
     results = reverse("index:campaign-results", args=[campaign.pk])
     assert as_staff_a.get(results).status_code == 404
@@ -55,12 +56,14 @@ def test_appraisers_leaders_and_coordinators_see_all(campaign, unit_b, as_apprai
     url = _url("assessment-detail", _assessment(campaign, unit_b))
     for client in (as_appraiser, as_leader, as_coordinator):
         assert client.get(url).status_code == 200
-    assert as_appraiser.get(reverse("index:campaign-results", args=[campaign.pk])).status_code == 200
+    results = reverse("index:campaign-results", args=[campaign.pk])
+    assert as_appraiser.get(results).status_code == 200
 
 
 def test_after_publication_everyone_reads_every_result(campaign, unit_b, as_staff_a, coordinator):
     advance(campaign, coordinator, Phase.PUBLISHED)
-    assert as_staff_a.get(_url("assessment-detail", _assessment(campaign, unit_b))).status_code == 200
+    other = _assessment(campaign, unit_b)
+    assert as_staff_a.get(_url("assessment-detail", other)).status_code == 200
     assert as_staff_a.get(reverse("index:campaign-results", args=[campaign.pk])).status_code == 200
 
 

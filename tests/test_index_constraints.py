@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.utils import DatabaseError
+from django.utils import translation
 
 from index import services
 from index.models import Assessment, Campaign, FinalScore, Line, ScoreEntry
@@ -104,7 +105,7 @@ def test_one_final_score_per_line_and_it_never_changes(campaign, unit_a, coordin
         FinalScore.objects.create(line=Line.objects.get(assessment=assessment, node=n),
                                   assessment=assessment, node=n, area=n.area, score=0,
                                   decided_by=coordinator)
-    with pytest.raises(services.RuleError, match="decided already"):
+    with pytest.raises(services.RuleError, match="decided already"), translation.override("en"):
         services.assessment_decide(assessment=assessment, user=coordinator, inputs={
             n.pk: services.DecisionInput(Decimal("20"), "Lần hai")})
     final = FinalScore.objects.get()
@@ -124,7 +125,7 @@ def test_a_council_decision_needs_a_reason(campaign, unit_a, coordinator):
 
 
 def test_criteria_set_thresholds_and_sums(db):
-    with pytest.raises(services.RuleError, match="add up"):
+    with pytest.raises(services.RuleError, match="add up"), translation.override("en"):
         services.criteria_set_create(year=2030, unit_kind="provincial", name="Sai",
                                      areas=make_bad_tree(), total_points=Decimal("100"))
 

@@ -58,10 +58,12 @@ def test_a_good_table_is_imported(as_coordinator):
 @pytest.mark.parametrize("change, message", [
     (lambda rows: rows[3].__setitem__(2, None), "Row 4 (STT 1.1): the maximum points are missing."),
     (lambda rows: rows[3].__setitem__(2, "hai mươi"), "Row 4 (STT 1.1): the maximum points"),
-    (lambda rows: rows[4].__setitem__(2, 25), "Line 1: its maximum is 60 but its components add up to 65"),
+    (lambda rows: rows[4].__setitem__(2, 25),
+     "Line 1: its maximum is 60 but its components add up to 65"),
     (lambda rows: rows[8].__setitem__(3, "Chấm tay"), "Row 9 (STT 2.1): the method"),
     (lambda rows: rows[5].__setitem__(3, "Tự động: khong_co 0-100"), "unknown data source"),
-    (lambda rows: rows.append(["3.1", "Mồ côi", 1, "Có/Không"]), "a component must follow its criterion"),
+    (lambda rows: rows.append(["3.1", "Mồ côi", 1, "Có/Không"]),
+     "a component must follow its criterion"),
 ])
 def test_a_bad_table_gets_a_message_per_line_and_nothing_is_imported(as_coordinator, change,
                                                                      message):

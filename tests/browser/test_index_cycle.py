@@ -25,7 +25,8 @@ def shoot(page, name: str) -> None:
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         path = SHOTS / f"{name}-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # A long page on a busy machine takes more than the default 5 s to capture.
+        page.screenshot(path=str(path), full_page=True, timeout=60000)
         assert path.stat().st_size > 5000
         if width == 390:
             assert page.evaluate(
