@@ -139,8 +139,12 @@ def test_rate_limit_answers_with_the_portals_429(anonymous, published, settings)
 
 
 def test_english_and_dates_dd_mm_yyyy(anonymous, published):
-    response = anonymous.get(reverse("public:period-detail", args=[published.period.pk]),
-                             headers={"accept-language": "en"})
+    from django.utils import translation
+
+    # The request activates English in this thread: the next test must not inherit it.
+    with translation.override(translation.get_language()):
+        response = anonymous.get(reverse("public:period-detail", args=[published.period.pk]),
+                                 headers={"accept-language": "en"})
     text = response.content.decode()
     assert 'lang="en"' in text and "How the figures are made" in text
     end = published.period.end_date.strftime("%d/%m/%Y")

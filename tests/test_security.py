@@ -338,7 +338,7 @@ def portal_urls(objects) -> list[tuple[str, str]]:
         for group in groups:
             kind = next((k for k in objects if k in group), None) or next(
                 (k for k in objects if k in (name or "")), None
-            )
+            ) or next((k for k in objects if k in route), None)
             # An object this test does not make: a missing one, whose answer (a 404) must
             # carry the headers all the same.
             kwargs[group] = objects[kind].pk if kind is not None else 999999
