@@ -113,7 +113,7 @@ def live_report(period: ReportingPeriod, assignments: QuerySet | None = None,
     cells, and the first `overdue_kept` overdue rows ("overdue_total" counts them all)."""
     base = due_in_period(period, assignments)
     grouped = counts_by(base, {"units": ["unit"], "cells": ["task__area", "task__solution"]},
-                        keys=CLASSES)
+                        keys=[*CLASSES, "extended_late"])
     by_unit = {row["unit"]: _counts(row) for row in grouped["units"]}
     data = _document(period, overdue_rows(period, base, limit=overdue_kept), by_unit)
     cells = [{"unit": None, "area": row["task__area"], "solution": row["task__solution"],
@@ -126,8 +126,10 @@ def live_report(period: ReportingPeriod, assignments: QuerySet | None = None,
 
 def overdue_rows(period: ReportingPeriod, base: QuerySet, limit: int | None = None) -> list:
     """The assignments overdue at the period's end (`base` from due_in_period()), soonest due
-    first, with their days late and last report as of the end; the first `limit` only."""
-    # The last report up to the end of the period, not the latest one: the list is "as of".
+    first, with their days late and last report as of the day it is judged on (its end, or
+    today while it runs); the first `limit` only."""
+    as_of = period.judged_on()
+    # The last report up to that day, not the latest one: the list is "as of".
     entries = ProgressEntry.objects.filter(
         assignment=OuterRef("pk"), reported_at__lt=_end_of(as_of)
     ).order_by("-reported_at", "-pk")
@@ -166,7 +168,7 @@ def overdue_rows(period: ReportingPeriod, base: QuerySet, limit: int | None = No
 
 def _document(period: ReportingPeriod, overdue: list, unit_ids) -> dict:
     """The report's plan, period, labels and overdue rows, before its breakdowns."""
-    plan = period.plan
+    plan, as_of = period.plan, period.judged_on()
     areas = [{"id": a.pk, "number": a.number, "label": str(a)} for a in plan.areas.all()]
     solutions = [
         {"id": s.pk, "number": s.number, "label": str(s)}
