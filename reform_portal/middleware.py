@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
+from django.utils.functional import empty
 
 NUL = "\x00"
 
@@ -74,6 +75,10 @@ class PrivateCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        # Only a person already looked up (LoginRequiredMiddleware does it for every view): when
+        # the lookup failed (the database is down) asking again would wait another timeout.
+        if getattr(user, "_wrapped", None) is empty:
+            return response
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
