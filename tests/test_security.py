@@ -328,12 +328,41 @@ def objects(plan, task, assignment_a, assignment_b, unit_a, staff_a):
     return {"uidb64": SimpleNamespace(pk="MQ"), "token": token, "comment": comment,
             "notice": notice, "delivery": delivery,
             "evidence": entry, "entry": entry, "assignment": assignment_a, "task": task,
-            "unit": unit_a, "period": plan.periods.get(kind="year"), "plan": plan}
+            "unit": unit_a, "period": plan.periods.get(kind="year"), "plan": plan,
+            "survey": _survey_campaign(unit_a)}
+
+
+def _survey_campaign(unit):
+    """A survey campaign open today over the unit (surveys' URLs name it by pk and by code)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from surveys.models import Campaign
+    from surveys.services import campaign_save, questionnaire_default
+
+    today = timezone.localdate()
+    return campaign_save(campaign=Campaign(
+        code="an-ninh", title="Khảo sát thử", questionnaire=questionnaire_default(),
+        start_date=today, end_date=today + datetime.timedelta(days=5)), units=[unit])
+
+
+def _survey_kwargs(name: str, groups, objects) -> dict:
+    campaign, unit = objects["survey"], objects["unit"]
+    values = {
+        "pk": campaign.questionnaire_id if "questionnaire" in name else campaign.pk,
+        "unit_pk": unit.pk, "campaign_code": campaign.code, "unit_code": unit.code,
+        "short_code": campaign.campaign_units.get(unit=unit).short_code,
+    }
+    return {group: values[group] for group in groups}
 
 
 def portal_urls(objects) -> list[tuple[str, str]]:
     urls = []
     for name, route, groups in _walk(get_resolver().url_patterns):
+        if (name or "").startswith("surveys:"):
+            urls.append((name, reverse(name, kwargs=_survey_kwargs(name, groups, objects))))
+            continue
         kwargs = {}
         for group in groups:
             kind = next((k for k in objects if k in group), None) or next(

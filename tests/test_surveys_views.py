@@ -181,8 +181,11 @@ def test_default_questionnaire_is_sipas(questionnaire):
 
 
 def test_share_tag_and_signed_filter():
-    rendered = Template("{% load surveys %}{% share s %}|{% share none %}|{{ g|signed }}").render(
-        Context({"s": Share(n=4, satisfied=3), "none": None, "g": Decimal("0.25")}))
+    from django.utils import translation
+
+    with translation.override("vi"):
+        rendered = Template("{% load surveys %}{% share s %}|{% share none %}|{{ g|signed }}").render(
+            Context({"s": Share(n=4, satisfied=3), "none": None, "g": Decimal("0.25")}))
     assert rendered == ('<strong>75,00 %</strong> <small class="muted">± 42,4 · n = 4</small>'
                         '|<span class="muted">–</span>|+0,25')
 
