@@ -19,7 +19,8 @@ help:
 	@echo "make test   run the whole suite (PostgreSQL, Chromium) and stop"
 	@echo "make faults stop and restart PostgreSQL under gunicorn: 503s, no 500, no lost report"
 	@echo "make messages  extract and compile translations"
-	@echo "make bench  load a synthetic scale (BENCH_SCALE=provincial|national) and measure pages"
+	@echo "make bench  measure at a scale (BENCH_SCALE=provincial|national): pages, digests,"
+	@echo "            the PAR index, the public page, surveys (BENCH_ONLY= to pick parts)"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -46,10 +47,12 @@ run: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@# Beside gunicorn: the tasks worker (mail) and the schedule every minute (digests,
-	@# reminders, escalations, retries); each in its own process group, stopped with gunicorn.
+	@# reminders, escalations, retries, survey addresses of ended campaigns purged); each in
+	@# its own process group, stopped with gunicorn.
 	@set -m; \
 	$(PY) manage.py db_worker --interval 2 & worker=$$!; \
-	( while true; do $(PY) manage.py run_schedule; sleep 60; done ) & schedule=$$!; \
+	( while true; do $(PY) manage.py run_schedule; $(PY) manage.py purge_survey_addresses --verbosity 0; \
+	  sleep 60; done ) & schedule=$$!; \
 	trap 'kill -- -$$worker -$$schedule 2>/dev/null; wait 2>/dev/null' EXIT INT TERM; \
 	echo "Worker (pid $$worker) and schedule (pid $$schedule) started; mail goes to var/mail/"; \
 	$(VENV)/bin/gunicorn reform_portal.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
@@ -81,10 +84,19 @@ bench: export STATIC_ROOT := $(CURDIR)/var/bench/static
 bench: export CONN_MAX_AGE := 60
 bench: BENCH_SCALE ?= provincial
 bench: BENCH_ARGS ?=
+bench: BENCH_ONLY ?= pages digests index public surveys
 bench: install
 	@mkdir -p var/bench
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	scripts/with-postgres.sh $(PY) scripts/bench.py --scale $(BENCH_SCALE) $(BENCH_ARGS)
+	@# Each part on a throwaway PostgreSQL of its own; BENCH_ONLY="pages" runs one part.
+	@for part in $(BENCH_ONLY); do case $$part in \
+	  pages)   scripts/with-postgres.sh $(PY) scripts/bench.py --scale $(BENCH_SCALE) $(BENCH_ARGS) ;; \
+	  digests) scripts/with-postgres.sh $(PY) scripts/bench_notifications.py --scale both ;; \
+	  index)   scripts/with-postgres.sh $(PY) scripts/bench_index.py ;; \
+	  public)  scripts/with-postgres.sh $(PY) scripts/bench_public.py --scale $(BENCH_SCALE) ;; \
+	  surveys) scripts/with-postgres.sh $(PY) scripts/bench_surveys.py ;; \
+	  *) echo "unknown bench part $$part" >&2; exit 2 ;; \
+	esac || exit $$?; done
 
 messages: export DEBUG ?= true
 messages: install
