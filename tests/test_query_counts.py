@@ -47,7 +47,8 @@ LIST_FILTERS = ["units count (select or search box)", "rows count",
                 "areas (filter)", "solutions (filter)", "units (filter)"]
 DASHBOARD = [*SIGNED_IN, *PLAN, *GROUPS, *CACHE_MISS, "figures by area and solution",
              "figures by unit", "unit names", "first overdue ids", "those overdue rows",
-             "completion by month", *CACHE_WRITE, "areas", "solutions", "indicators",
+             "completion by month", *CACHE_WRITE, "areas", "solutions",
+             "contact persons of the units shown", "indicators",
              "plan picker", "period picker"]
 TASK_LIST = [*SIGNED_IN, *GROUPS, *PLAN, "units count (select or search box)", "rows count",
              "the page's tasks", "their first lead units", "their figures",

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -124,3 +126,34 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} ({self.get_role_display()})"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person to call about a unit's work: who answers for it on a dashboard or a list."""
+
+    name: str
+    phone: str
+    email: str
+
+
+def unit_contacts(unit_ids) -> dict[int, Contact]:
+    """Each unit's contact person, in one query whatever the number of units.
+
+    The one place that says who a unit's contact is: for now the unit's head (the first by
+    membership when there are several), with no phone; a unit without a head is absent."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    contacts: dict[int, Contact] = {}
+    rows = (
+        Membership.objects.filter(unit_id__in=ids, role=Membership.Role.HEAD)
+        .order_by("unit_id", "pk")
+        .values_list("unit_id", "user__first_name", "user__last_name", "user__username",
+                     "user__email")
+    )
+    for unit_id, first, last, username, email in rows:
+        if unit_id not in contacts:
+            name = " ".join(part for part in (last, first) if part) or username
+            contacts[unit_id] = Contact(name=name, phone="", email=email)
+    return contacts
