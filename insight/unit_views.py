@@ -12,7 +12,7 @@ from insight import scorecards
 from units.access import get_unit
 
 
-def _formula_context() -> dict:
+def formula_context() -> dict:
     """The numbers the score's explanation quotes (units/_score_formula.html)."""
     return {
         "stale_days": settings.STALE_DAYS,
@@ -68,7 +68,7 @@ def _ranking_context(request: HttpRequest) -> dict:
             _with_page(request, group)
             for group in (scorecards.ranking(request.user, plan, today) if plan else [])
         ],
-        **_formula_context(),
+        **formula_context(),
     }
 
 
@@ -109,6 +109,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "insight/unit_detail.html",
         {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
-         "as_of": today, "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
-         **_formula_context()},
+         "as_of": today, "group_label": scorecards.group_label(scorecards.group_of(unit.kind), {unit.kind}),
+         **formula_context()},
     )

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reform_portal.navigation.navigation",
             ],
         },
     },
@@ -194,6 +195,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Timeliness (README: "Timeliness"): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)
+# The agency that coordinates the plan, as the portal names it (the province's PAR office).
+# A setting, not a unit: every page names it, and a unit flag would cost a query per page.
+COORDINATING_AGENCY = env.str("COORDINATING_AGENCY", default="Sở Nội vụ")
 
 # Security headers. HTTPS-only settings are switched on by the environment in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

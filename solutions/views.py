@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -60,9 +61,9 @@ def assignment_detail(request, pk):
         else:
             if assignment.is_awaiting_verification:
                 messages.success(request, _(
-                    "Your progress report was recorded. At 100%, the assignment now awaits "
-                    "the coordinator's verification."
-                ))
+                    "Your progress report was recorded. At 100%%, the assignment now awaits "
+                    "verification by %(agency)s."
+                ) % {"agency": settings.COORDINATING_AGENCY})
             else:
                 messages.success(request, _("Your progress report was recorded."))
             return redirect(f"{assignment.get_absolute_url()}#history")

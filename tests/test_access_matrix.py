@@ -388,6 +388,9 @@ MATRIX: dict[str, list[Row]] = {
     "insight:unit-ranking": [Row(_none, READ_ALL, NO_POST)],
     "insight:unit-heatmap": [Row(_none, READ_ALL, NO_POST)],
     "insight:unit-detail": _unit_rows(lambda o: _on(o, "unit"), A_READ, B_READ, NO_POST, NO_POST),
+    # --- ux: the menu's reporting periods, the glossary
+    "insight:period-current": [Row(_none, (LOGIN, 302, 302, 302, 302, 302, 302), NO_POST)],
+    "insight:glossary": [Row(_none, READ_ALL, NO_POST)],
 }
 
 

@@ -57,8 +57,8 @@ ASSIGNMENT_LIST = [*SIGNED_IN, *GROUPS, *PLAN, *LIST_FILTERS, "the page's assign
 EXPECTED = {
     "dashboard": DASHBOARD,
     "dashboard-past-plan": DASHBOARD,
-    "my": [*SIGNED_IN, *PLAN, "the person's units", "their assignments"],
-    "my-past-plan": [*SIGNED_IN, *PLAN, "the person's units", "their assignments"],
+    "my": [*SIGNED_IN, *PLAN, "the person's units", "their assignments", *GROUPS],
+    "my-past-plan": [*SIGNED_IN, *PLAN, "the person's units", "their assignments", *GROUPS],
     "task-list": TASK_LIST,
     "task-list-past-plan": TASK_LIST,
     "assignment-list": ASSIGNMENT_LIST,
@@ -84,10 +84,16 @@ NOT_FOR = {
 }
 
 
+# The menu (base.html) asks who the person is (their groups, read once a request) and, for a
+# coordinator only, counts the reports awaiting verification.
+COORDINATOR_MENU = ["reports awaiting verification (the menu's count)"]
+
+
 def expected(page: str, client_name: str) -> list[str]:
     role = "reads all" if client_name in ("as_leader", "as_coordinator") else "unit"
     skipped = NOT_FOR.get((page, role))
-    return [name for name in EXPECTED[page] if name != skipped]
+    names = [name for name in EXPECTED[page] if name != skipped]
+    return names + (COORDINATOR_MENU if client_name == "as_coordinator" else [])
 
 
 def days(n: int) -> datetime.timedelta:
