@@ -108,3 +108,47 @@ def test_dashboard_first_screen_names_whom_to_call(as_leader, plan, unit_a, toda
     waited = html[html.index('id="waited-title"'):]
     assert "T9" in waited[:3000] and "12 ngày" in waited[:3000]
     assert first.index("worst-title") < html.index("completion-title")
+
+
+def test_the_progress_form_comes_first_on_the_assignment_page(as_staff_a, assignment_a):
+    html = as_staff_a.get(assignment_a.get_absolute_url()).content.decode()
+    form = html.index('name="percent"')
+    assert form < html.index('name="note"') < html.index('name="evidence"')
+    assert form < html.index("Thông tin nhiệm vụ</h2>")  # the task's facts and other units come after
+
+
+def test_a_coordinator_decides_above_the_units_own_form(as_coordinator, assignment_a):
+    html = as_coordinator.get(assignment_a.get_absolute_url()).content.decode()
+    assert html.index('id="coordination"') < html.index('id="report"')
+
+
+def test_stock_messages_read_naturally(as_staff_a, assignment_a, client, staff_a):
+    response = as_staff_a.post(assignment_a.get_absolute_url(),
+                               {"percent": "101", "note": "Thử"})
+    html = response.content.decode()
+    assert "Tiến độ cao nhất là 100%." in html
+    assert "Đảm bảo" not in html
+    response = client.post(reverse("login"), {"username": "staff_a", "password": "sai"})
+    assert "Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng kiểm tra lại." in (
+        response.content.decode())
+
+
+def test_the_period_kind_is_not_called_a_unit_kind():
+    from django.utils import translation
+
+    from plans.models import ReportingPeriod
+    from units.models import Unit
+
+    with translation.override("vi"):
+        assert str(ReportingPeriod._meta.get_field("kind").verbose_name) == "loại kỳ báo cáo"
+        assert str(Unit._meta.get_field("kind").verbose_name) == "loại đơn vị"
+
+
+def test_no_district_level_in_a_plan_of_communes_and_wards():
+    from django.utils import translation
+
+    from insight.scorecards import group_label
+
+    with translation.override("vi"):
+        assert group_label("localities", {"commune"}) == "Xã, phường"
+        assert group_label("provincial", {"provincial"}) == "Sở, ban, ngành"

@@ -55,7 +55,7 @@ def test_login_page_for_anonymous(anonymous):
 def test_logging_in_with_the_right_password_redirects(anonymous, staff_a):
     response = anonymous.post(LOGIN, {"username": "staff_a", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("insight:dashboard")
+    assert response["Location"] == reverse("solutions:my-assignments")  # staff land on their work
     assert anonymous.get("/my/").status_code == 200
 
 
