@@ -61,7 +61,7 @@ def test_coordinator_menu_counts_the_reports_awaiting(as_coordinator, assignment
 
 def test_the_menu_folds_without_javascript(as_staff_a):
     html = as_staff_a.get("/thuat-ngu/").content.decode()
-    assert '<input type="checkbox" id="navtoggle" class="navtoggle">' in html
+    assert '<input type="checkbox" id="navtoggle" class="navtoggle" aria-label="Danh mục">' in html
     assert '<label for="navtoggle"' in html
 
 
