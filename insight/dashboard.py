@@ -13,7 +13,7 @@ from insight.grouping import counts_by
 from plans.models import Plan
 from insight.figures import KEYS, Figures, worst_first
 from solutions.models import Assignment, Solution, timeliness_aggregates
-from units.models import Unit
+from units.models import Unit, unit_contacts
 
 def plan_assignments(user, plan: Plan, on: datetime.date | None = None) -> QuerySet:
     return Assignment.objects.for_user(user).filter(task__plan=plan).with_timeliness(on)
@@ -29,6 +29,9 @@ def _sum_by(rows: list[dict], key: str) -> dict:
 
 
 OVERDUE_SHOWN = 10
+# The first screen: the units worst first and the overdue items that have waited longest, each
+# with the person to call. Five of each fit a 1366x768 screen above the charts.
+FIRST_SCREEN = 5
 
 
 def _aggregates(user, plan: Plan, on: datetime.date, unit_limit: int) -> tuple:
@@ -80,6 +83,17 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
     ]
     for assignment in overdue:  # as of the dashboard's date, not today
         assignment.late_days = assignment.days_late(on)
+    # Who answers for each: read with the page (people change), never cached; one query.
+    worst_units = [row for row in by_unit[:FIRST_SCREEN] if row.overdue or row.stale
+                   or row.due_soon]
+    contacts = unit_contacts(
+        {row.filter["unit"] for row in worst_units}
+        | {a.unit_id for a in overdue}
+    )
+    for row in worst_units:
+        row.contact = contacts.get(row.filter["unit"])
+    for assignment in overdue:
+        assignment.contact = contacts.get(assignment.unit_id)
     return {
         "totals": totals,
         "by_area": by_area,
@@ -87,6 +101,8 @@ def dashboard(user, plan: Plan, on: datetime.date | None = None, unit_limit: int
         "by_unit": by_unit,
         "unit_count": unit_count,
         "overdue": overdue,
+        "overdue_first": overdue[:FIRST_SCREEN],
+        "worst_units": worst_units,
         "completion": completion,
     }
 

@@ -54,11 +54,19 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 GROUP_LABELS = {
     "provincial": _("Provincial agencies"),
-    "localities": _("Localities (district and commune level)"),
+    "localities": _("Districts, communes and wards"),
     "other": _("Other units"),
 }
 # A heatmap taller than this is unreadable (and heavy): it keeps the units with most overdue.
 HEATMAP_MAX_ROWS = 20
+
+
+def group_label(group: str, kinds=()) -> str:
+    """A group's heading by what it holds: the district level ended on 1/7/2025, so a plan
+    whose localities are all communes and wards does not speak of districts."""
+    if group == "localities" and Unit.Kind.DISTRICT not in set(kinds):
+        return _("Communes and wards")
+    return GROUP_LABELS.get(group) or Unit.Kind(group).label
 
 
 def group_of(kind: str) -> str:
@@ -289,7 +297,7 @@ def ranking(user, plan: Plan, on: datetime.date | None = None) -> list[RankingGr
         card = Scorecard.from_row(row)
         by_group[card.group].append(card)
     return [
-        RankingGroup(key=key, label=GROUP_LABELS[key], cards=rank(cards))
+        RankingGroup(key=key, label=group_label(key, {c.kind for c in cards}), cards=rank(cards))
         for key, cards in by_group.items()
         if cards or key != "other"
     ]
@@ -365,6 +373,18 @@ class Heatmap:
     def truncated(self) -> bool:
         return self.unit_count > len(self.rows)
 
+    PHONE_AREAS = 3  # a phone lists each unit with its few worst areas instead of the grid
+
+    @property
+    def phone_rows(self) -> list[tuple["HeatmapRow", list[tuple[ReformArea, HeatmapCell]]]]:
+        """Each row with its areas that have overdue work, highest share first."""
+        result = []
+        for row in self.rows:
+            worst = sorted(((area, cell) for area, cell in zip(self.areas, row.cells)
+                            if cell.overdue), key=lambda pair: (-pair[1].share, -pair[1].overdue))
+            result.append((row, worst[:self.PHONE_AREAS]))
+        return result
+
 
 def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
                  limit: int = HEATMAP_MAX_ROWS) -> Heatmap:
@@ -379,10 +399,10 @@ def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
     areas = plan_areas(plan)
     column = {area.pk: i for i, area in enumerate(areas)}
     rows: dict[int, HeatmapRow] = {}
-    cells = (
+    cells = list(
         plan_assignments(user, plan, on)
         .filter(unit__kind__in=kinds)
-        .values("unit", "unit__name", "unit__short_name", "task__area")
+        .values("unit", "unit__name", "unit__short_name", "unit__kind", "task__area")
         .annotate(assigned=CountRows(), due=CountRows(filter=_due(on)),
                   overdue=CountRows(filter=Q(timeliness=Timeliness.OVERDUE)))
         .order_by()
@@ -400,6 +420,7 @@ def area_heatmap(user, plan: Plan, group: str, on: datetime.date | None = None,
             row.cells[i] = HeatmapCell(assigned=cell["assigned"], due=cell["due"],
                                        overdue=cell["overdue"])
     ordered = sorted(rows.values(), key=lambda r: (-r.share, -r.overdue, fold(r.name), r.name))
-    label = GROUP_LABELS.get(group) or Unit.Kind(group).label
+    present = {cell["unit__kind"] for cell in cells}  # the rows already read, no query
+    label = group_label(group, present)
     return Heatmap(group=group, label=label, areas=areas, rows=ordered[:limit],
                    unit_count=len(ordered))

@@ -13,7 +13,7 @@ from solutions.models import reporting_compliance_for
 from units.access import get_unit, is_coordinator
 
 
-def _formula_context() -> dict:
+def formula_context() -> dict:
     """The numbers the score's explanation quotes (insight/_score_formula.html)."""
     return {
         "stale_days": settings.STALE_DAYS,
@@ -69,7 +69,7 @@ def _ranking_context(request: HttpRequest) -> dict:
             _with_page(request, group)
             for group in (scorecards.ranking(request.user, plan, today) if plan else [])
         ],
-        **_formula_context(),
+        **formula_context(),
     }
 
 
@@ -108,8 +108,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).get_page(request.GET.get("page"))
     context = {"unit": unit, "plan": plan, "totals": totals, "page": page, "card": card,
                "as_of": today,
-               "group_label": scorecards.GROUP_LABELS[scorecards.group_of(unit.kind)],
-               **_formula_context()}
+               "group_label": scorecards.group_label(scorecards.group_of(unit.kind), {unit.kind}),
+               **formula_context()}
     context["compliance"] = reporting_compliance_for(request.user, plan, unit=unit) if plan else None
     context["can_remind"] = is_coordinator(request.user)
     context["contacts"] = unit.memberships.filter(is_contact=True).select_related("user__profile")

@@ -183,3 +183,26 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "has_ended": timezone.localdate() > period.end_date,
     })
+
+
+@require_safe
+def period_current(request: HttpRequest) -> HttpResponse:
+    """The menu's "Reporting periods": those of the plan shown (?plan= or the current one)."""
+    plan = plan_from_query(request)
+    if plan is None:
+        return redirect("insight:dashboard")
+    return redirect("insight:period-list", plan.pk)
+
+
+@require_safe
+def glossary(request: HttpRequest) -> HttpResponse:
+    """What each status, flag and figure means, and how each score is computed: the words of
+    the portal, defined once for everyone who reads its pages."""
+    from insight.unit_views import formula_context
+
+    return render(request, "insight/glossary.html", {
+        **formula_context(),
+        "as_of": timezone.localdate(),
+        "due_soon_days": settings.DUE_SOON_DAYS,
+        "coordinating_agency": settings.COORDINATING_AGENCY,
+    })

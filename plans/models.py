@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -110,7 +111,10 @@ class ReportingPeriod(models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="periods"
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    # Its own context: "kind" of a unit and of a period are different words in Vietnamese.
+    kind = models.CharField(
+        pgettext_lazy("reporting period", "kind"), max_length=10, choices=Kind
+    )
     start_date = models.DateField(_("data from"))
     end_date = models.DateField(_("data to"))
     report_due = models.DateField(_("report due"), null=True, blank=True)

@@ -1,6 +1,11 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+# Django's own wording is long and, in Vietnamese, stilted: say it as a colleague would.
+INVALID_LOGIN = _("The username or password is not right. Check them and try again.")
+INACTIVE = _("This account is disabled. Ask the administrator to enable it.")
 
 
 def _limit_username(form) -> None:
@@ -11,12 +16,20 @@ def _limit_username(form) -> None:
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {"invalid_login": INVALID_LOGIN, "inactive": INACTIVE}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_username(self)
 
 
 class AdminLoginForm(AdminAuthenticationForm):
+    error_messages = {
+        "invalid_login": _("The username or password is not right, or the account may not use "
+                           "the administration pages."),
+        "inactive": INACTIVE,
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_username(self)

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reform_portal.navigation.navigation",
             ],
         },
     },
@@ -215,6 +216,9 @@ AGENCY_NAME = env.str("AGENCY_NAME", default="Ủy ban nhân dân tỉnh Nghệ 
 # Timeliness (README: "Timeliness"): "due soon" window and "stale" threshold, in days.
 DUE_SOON_DAYS = env.int("DUE_SOON_DAYS", default=7)
 STALE_DAYS = env.int("STALE_DAYS", default=30)
+# The agency that coordinates the plan, as the portal names it (the province's PAR office).
+# A setting, not a unit: every page names it, and a unit flag would cost a query per page.
+COORDINATING_AGENCY = env.str("COORDINATING_AGENCY", default="Sở Nội vụ")
 
 # --- Notifications: mail, background work, thresholds (issue 11) ------------------------------
 # SMTP from EMAIL_URL (e.g. smtp+tls://user:pass@mail.example.gov.vn:587); unset, messages are

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from notifications import views as notification_views
-from reform_portal import errors, views
-from reform_portal.forms import AdminLoginForm, LoginForm
+from reform_portal import errors, navigation, views
+from reform_portal.forms import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
 
@@ -23,9 +23,7 @@ urlpatterns = [
     path("cong-khai/", include("public.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
+        navigation.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

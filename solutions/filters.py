@@ -1,6 +1,9 @@
 import django_filters
 from django import forms
+from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans.models import ReformArea
 from solutions.models import Assignment, Solution, Task, Timeliness
@@ -8,11 +11,20 @@ from solutions.search import search
 from units.models import Unit
 
 
+def _stale(days: int) -> str:
+    return ngettext("No report for %(days)s day", "No report for %(days)s days", days) % {
+        "days": days}
+
+
+# Read at render time, in the person's language, with the threshold in force.
+_stale_label = lazy(lambda: _stale(settings.STALE_DAYS), str)()
+
+
 class FlagChoices:
     # Each is an is_<flag> annotation of AssignmentQuerySet.with_timeliness().
     CHOICES = [
         ("due_soon", _("Due soon")),
-        ("stale", _("No recent report")),
+        ("stale", _stale_label),
         ("awaiting", _("Awaiting verification")),
         ("extended", _("Deadline extended")),
         ("extended_late", _("Extended when already overdue")),

@@ -29,6 +29,8 @@ class ProgressForm(forms.Form):
         error_messages={
             "invalid": _("Enter a whole number from 0 to 100."),
             "required": _("Enter the progress, a whole number from 0 to 100."),
+            "min_value": _("The progress is at least %(limit_value)s%%."),
+            "max_value": _("The progress is at most %(limit_value)s%%."),
         },
     )
     note = forms.CharField(
@@ -226,6 +228,9 @@ class AssignUnitsForm(forms.Form):
         # The units that exist on the day the task is taken on: today, while the plan runs
         # (the admin's assignment form uses the same rule).
         self.active_units = Unit.objects.active(on=task.plan.assignable_on())
+        # Offer only the kinds that exist on the plan's dates: no districts after 1/7/2025.
+        present = set(self.active_units.order_by().values_list("kind", flat=True).distinct())
+        self.fields["kinds"].choices = [c for c in WHOLE_KIND_CHOICES if c[0] in present]
         self.assigned = frozenset(task.assignments.values_list("unit_id", flat=True))
         field = self.fields["units"]
         field.queryset = self.active_units.order_by("kind", "name")

@@ -1,5 +1,6 @@
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -70,9 +71,9 @@ def assignment_detail(request, pk):
         else:
             if assignment.is_awaiting_verification:
                 messages.success(request, _(
-                    "Your progress report was recorded. At 100%, the assignment now awaits "
-                    "the coordinator's verification."
-                ))
+                    "Your progress report was recorded. At 100%%, the assignment now awaits "
+                    "verification by %(agency)s."
+                ) % {"agency": settings.COORDINATING_AGENCY})
             else:
                 messages.success(request, _("Your progress report was recorded."))
             return redirect(f"{assignment.get_absolute_url()}#history")

@@ -762,6 +762,9 @@ MATRIX: dict[str, list[Row]] = {
         lambda w, *_: {"source": w.plan.pk, "year": w.today.year + 1, "action": "confirm",
                        "title": "Kế hoạch cải cách hành chính năm sau", "with_tasks": "on"},
     )],
+    # --- ux: the menu's reporting periods, the glossary
+    "insight:period-current": [Row(_none, (LOGIN, 302, 302, 302, 302, 302, 302), NO_POST)],
+    "insight:glossary": [Row(_none, READ_ALL, NO_POST)],
 }
 
 

@@ -48,7 +48,7 @@ LIST_FILTERS = ["units count (select or search box)", "rows count",
 DASHBOARD = [*SIGNED_IN, *PLAN, *GROUPS, *CACHE_MISS,
              "figures by area and solution, by unit and by month (one scan)", "unit names",
              "first overdue ids", "those overdue rows", *CACHE_WRITE, "areas", "solutions",
-             "indicators", "plan picker", "period picker"]
+             "contact persons of the units shown", "indicators", "plan picker", "period picker"]
 TASK_LIST = [*SIGNED_IN, *GROUPS, *PLAN, "units count (select or search box)", "rows count",
              "the page's tasks", "their first lead units", "their figures",
              "areas (filter)", "solutions (filter)", "units (filter)"]
@@ -56,8 +56,8 @@ ASSIGNMENT_LIST = [*SIGNED_IN, *GROUPS, *PLAN, *LIST_FILTERS, "the page's assign
 EXPECTED = {
     "dashboard": DASHBOARD,
     "dashboard-past-plan": DASHBOARD,
-    "my": [*SIGNED_IN, *PLAN, "the person's units", "their assignments"],
-    "my-past-plan": [*SIGNED_IN, *PLAN, "the person's units", "their assignments"],
+    "my": [*SIGNED_IN, *PLAN, "the person's units", "their assignments", *GROUPS],
+    "my-past-plan": [*SIGNED_IN, *PLAN, "the person's units", "their assignments", *GROUPS],
     "task-list": TASK_LIST,
     "task-list-past-plan": TASK_LIST,
     "assignment-list": ASSIGNMENT_LIST,
@@ -83,10 +83,16 @@ NOT_FOR = {
 }
 
 
+# The menu (base.html) asks who the person is (their groups, read once a request) and, for a
+# coordinator only, counts the reports awaiting verification.
+COORDINATOR_MENU = ["reports awaiting verification (the menu's count)"]
+
+
 def expected(page: str, client_name: str) -> list[str]:
     role = "reads all" if client_name in ("as_leader", "as_coordinator") else "unit"
     skipped = NOT_FOR.get((page, role))
-    return [name for name in EXPECTED[page] if name != skipped]
+    names = [name for name in EXPECTED[page] if name != skipped]
+    return names + (COORDINATOR_MENU if client_name == "as_coordinator" else [])
 
 
 def days(n: int) -> datetime.timedelta:

@@ -269,7 +269,8 @@ def test_heatmap_page_for_a_leader(as_leader, ranked, live_plan):
     assert f'id="heatmap-{live_plan.pk}-localities-title"' in html
     assert html.count('<table class="chart-table">') == 3
     assert "style=" not in html
-    assert html.index("Provincial agencies") < html.index("Localities (district")
+    # Localities are named by what they hold (no districts after 1/7/2025).
+    assert html.index("Provincial agencies") < html.index("ommunes and wards")
 
 
 def test_ranking_pages_each_group_alone(as_leader, live_plan, areas, today):

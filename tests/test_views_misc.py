@@ -63,7 +63,7 @@ def test_login_page_for_anonymous(anonymous):
 def test_logging_in_with_the_right_password_redirects(anonymous, staff_a):
     response = anonymous.post(LOGIN, {"username": "staff_a", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("insight:dashboard")
+    assert response["Location"] == reverse("solutions:my-assignments")  # staff land on their work
     assert anonymous.get("/my/").status_code == 200
 
 
@@ -80,7 +80,7 @@ def test_login_ignores_a_next_on_another_site(anonymous, staff_a):
         LOGIN, {"username": "staff_a", "password": PASSWORD, "next": "https://evil.example/"}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("insight:dashboard")
+    assert response["Location"] == reverse("solutions:my-assignments")  # their landing page
 
 
 def test_a_wrong_password_stays_on_the_form(anonymous, staff_a):
@@ -94,7 +94,7 @@ def test_a_wrong_password_stays_on_the_form(anonymous, staff_a):
 def test_a_logged_in_person_is_sent_on_from_the_login_page(as_staff_a):
     response = as_staff_a.get(LOGIN)
     assert response.status_code == 302
-    assert response["Location"] == reverse("insight:dashboard")
+    assert response["Location"] == reverse("solutions:my-assignments")  # their landing page
 
 
 def test_logout_is_a_post(as_staff_a):

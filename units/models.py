@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -187,3 +188,36 @@ class Profile(models.Model):
     def wants(self, kind: str) -> bool:
         """Whether the person asked to be mailed at once about this kind of event."""
         return bool(getattr(self, f"notify_{kind}", False))
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The person to call about a unit's work: who answers for it on a dashboard or a list."""
+
+    name: str
+    phone: str
+    email: str
+
+
+def unit_contacts(unit_ids) -> dict[int, Contact]:
+    """Each unit's contact person, in one query whatever the number of units.
+
+    The one place that says who a unit's contact is: the member flagged as its contact
+    (Membership.is_contact), else its head (the first by membership when there are several),
+    with the phone of their profile; a unit with neither is absent."""
+    ids = list(unit_ids)
+    if not ids:
+        return {}
+    contacts: dict[int, Contact] = {}
+    rows = (
+        Membership.objects.filter(unit_id__in=ids)
+        .filter(Q(is_contact=True) | Q(role=Membership.Role.HEAD))
+        .order_by("unit_id", "-is_contact", "pk")
+        .values_list("unit_id", "user__first_name", "user__last_name", "user__username",
+                     "user__email", "user__profile__phone")
+    )
+    for unit_id, first, last, username, email, phone in rows:
+        if unit_id not in contacts:
+            name = " ".join(part for part in (last, first) if part) or username
+            contacts[unit_id] = Contact(name=name, phone=phone or "", email=email)
+    return contacts

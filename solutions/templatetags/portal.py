@@ -4,6 +4,7 @@ import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -43,6 +44,7 @@ def status_badge(assignment, flags=True):
         "label": Timeliness(assignment.timeliness).label,
         "due_soon": flags and assignment.is_due_soon,
         "stale": flags and assignment.is_stale,
+        "stale_days": settings.STALE_DAYS,
     }
 
 
