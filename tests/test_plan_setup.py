@@ -21,7 +21,7 @@ URL = "/plans/new/"
 
 @pytest.fixture
 def source(db):
-    from plans import demo
+    from demo import loader as demo
 
     plan = PlanFactory(year=2026, start_date=datetime.date(2026, 1, 1),
                        end_date=datetime.date(2026, 12, 31), title="Kế hoạch CCHC năm 2026")
