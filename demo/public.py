@@ -11,8 +11,8 @@ from typing import IO
 from django.contrib.auth import get_user_model
 
 from plans.models import Plan, ReportingPeriod
-from public.models import PublishedPeriod
-from public.services import period_publish
+from publication.models import PublishedPeriod
+from publication.services import period_publish
 from reports.figures import frozen_figures
 from reports.models import PeriodNarrative, ReportSetting
 from reports.services import narrative_initial, narrative_save

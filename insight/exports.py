@@ -334,7 +334,7 @@ def xlsx_bytes(period: ReportingPeriod, report: dict) -> bytes:
         about.append([_cell(about, line, TITLE if row <= 2 else BOLD)])
     about.append([])
     for label, value in header_block(period, report):
-        about.append([_cell(about, label, BOLD), value])
+        about.append([_cell(about, label, BOLD), _cell(about, value)])
     for sheet, _caption, header, rows in tables(report):
         ws = workbook.create_sheet(_sheet_title(sheet))
         _widths(ws, header, rows)

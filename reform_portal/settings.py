@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "index",
     "surveys",
     "reports",
-    "public",
+    "publication",
     "demo",
 ]
 

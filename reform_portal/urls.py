@@ -20,7 +20,7 @@ urlpatterns = [
     path("index/", include("index.urls")),
     path("khao-sat/", include("surveys.urls")),
     path("", include("reports.urls")),
-    path("cong-khai/", include("public.urls")),
+    path("cong-khai/", include("publication.urls")),
     path(
         "accounts/login/",
         navigation.LoginView.as_view(),

@@ -115,8 +115,8 @@ def main() -> None:
     from plans.models import Plan
     from insight.services import close_period
     from plans.services import ensure_periods
-    from public.models import PublishedPeriod
-    from public.services import period_publish
+    from publication.models import PublishedPeriod
+    from publication.services import period_publish
 
     today = timezone.localdate()
     plan = Plan.objects.filter(year=today.year).order_by("-pk").first()

@@ -160,7 +160,7 @@ def build_world(today: datetime.date) -> SimpleNamespace:
         sessions[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     # --- reports and public: a closed, published period (last year's first quarter)
     from insight.services import close_period
-    from public.services import period_publish
+    from publication.services import period_publish
 
     published = last_year.periods.get(kind=ReportingPeriod.Kind.Q1)
     close_period(period=published, user=users["coordinator"])
@@ -312,7 +312,7 @@ SNAPSHOT_MODELS += [  # --- index
 
 
 # --- reports and public
-from public.models import PublicationEvent, PublishedPeriod  # noqa: E402
+from publication.models import PublicationEvent, PublishedPeriod  # noqa: E402
 from reports.models import PeriodNarrative  # noqa: E402
 
 SNAPSHOT_MODELS += [PeriodNarrative, PeriodNarrative.history.model, PublishedPeriod,

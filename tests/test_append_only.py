@@ -76,8 +76,10 @@ def test_the_triggers_are_installed(db):
             ["%_append_only"],
         )
         tables = [row[0] for row in cursor.fetchall()]
-    # Comments and reminders (issue 11) too; tests/test_notifications_views.py tries them.
-    assert tables == sorted([*TABLES.values(), "solutions_comment", "solutions_reminder"])
+    # Comments and reminders too (tests/test_notifications_views.py tries them), and the PAR
+    # index's score history and final scores (tests/test_index_constraints.py).
+    assert tables == sorted([*TABLES.values(), "solutions_comment", "solutions_reminder",
+                             "index_scoreentry", "index_finalscore"])
 
 
 @pytest.mark.parametrize("model", MODELS, ids=ids)

@@ -270,7 +270,7 @@ def test_return_sends_the_reason_to_the_unit(as_coordinator, as_staff_a, pending
     assert page.context["assignment"].urgency != 3
     my = as_staff_a.get("/my/").content.decode()
     assert escape(reason) in my
-    assert vi("Returned by the coordinator:") in my
+    assert "Sở Nội vụ trả lại:" in my
 
 
 @pytest.mark.parametrize("reason", ["", "   \n  "])

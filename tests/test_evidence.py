@@ -289,8 +289,8 @@ class TestProgressForm:
     @pytest.mark.parametrize(
         ("percent", "expected"),
         [
-            ("101", "Ensure this value is less than or equal to 100."),
-            ("-1", "Ensure this value is greater than or equal to 0."),
+            ("101", "The progress is at most 100%."),
+            ("-1", "The progress is at least 0%."),
             ("abc", "Enter a whole number from 0 to 100."),
             ("50.5", "Enter a whole number from 0 to 100."),
             ("1e2", "Enter a whole number from 0 to 100."),

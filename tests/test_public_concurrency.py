@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from public.models import PublicationEvent, PublishedPeriod
-from public.services import period_publish, period_withdraw
+from publication.models import PublicationEvent, PublishedPeriod
+from publication.services import period_publish, period_withdraw
 from reports.models import PeriodNarrative
 from reports.services import narrative_save
 from tests import official_world

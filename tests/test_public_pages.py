@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from public.models import PublicationEvent, PublishedPeriod
-from public.services import period_publish, period_withdraw
+from publication.models import PublicationEvent, PublishedPeriod
+from publication.services import period_publish, period_withdraw
 from reports.services import narrative_save
 from solutions.services import record_progress
 from tests import official_world

@@ -453,7 +453,9 @@ def test_a_unit_merged_away_cannot_be_assigned(as_coordinator, task, units):
 def test_a_kind_with_no_unit_is_a_form_error(as_coordinator, task, unit_a):
     response = as_coordinator.post(assign_url(task), {"role": "lead", "kinds": ["commune"]})
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    # The form offers only the kinds that have units on the plan's dates: a kind without any
+    # is refused on its field.
+    assert response.context["form"].errors
     assert not task.assignments.exists()
 
 

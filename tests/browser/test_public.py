@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from public.models import PublishedPeriod
+from publication.models import PublishedPeriod
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from public.models import REASON_MAX
+from publication.models import REASON_MAX
 
 
 class PublishForm(forms.Form):

@@ -8,7 +8,7 @@ publication act), so publishing or withdrawing shows at the next request, on eve
 from django.core.cache import cache
 from django.db.models import Max
 
-from public.models import PublicationEvent, PublishedPeriod
+from publication.models import PublicationEvent, PublishedPeriod
 from reports.figures import CLASSES, done_share, frozen_figures, unit_kinds
 
 CACHE_SECONDS = 60 * 60 * 24

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import ReportingPeriod
-from public.models import PublicationEvent, PublishedPeriod
+from publication.models import PublicationEvent, PublishedPeriod
 from reports.figures import frozen_data
 from reports.models import PeriodNarrative
 

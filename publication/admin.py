@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from public.models import PublicationEvent, PublishedPeriod
+from publication.models import PublicationEvent, PublishedPeriod
 
 
 @admin.register(PublishedPeriod)

@@ -3,5 +3,5 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "publication"
     verbose_name = _("Publication")

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from plans.models import ReportingPeriod
-from public import figures, opendata
-from public.access import get_period_to_publish, require_coordinator
-from public.forms import PublishForm, WithdrawForm
-from public.models import PublicationEvent, PublishedPeriod
-from public.services import period_publish as publish
-from public.services import period_withdraw as withdraw
+from publication import figures, opendata
+from publication.access import get_period_to_publish, require_coordinator
+from publication.forms import PublishForm, WithdrawForm
+from publication.models import PublicationEvent, PublishedPeriod
+from publication.services import period_publish as publish
+from publication.services import period_withdraw as withdraw
 from reports.figures import frozen_data
 from units.access import is_coordinator
 from units.models import Unit
