@@ -5,7 +5,7 @@ snapshot (reports.figures.frozen_figures). The cache key holds the publication s
 publication act), so publishing or withdrawing shows at the next request, on every worker.
 """
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Max
 
 from publication.models import PublicationEvent, PublishedPeriod
@@ -23,10 +23,13 @@ def state() -> int:
 
 def _cached(key: str, build, version: int | None = None):
     full = f"public:{state() if version is None else version}:{key}"
-    value = cache.get(full)
+    # The process's own cache: the public page answers anonymous visitors under load, and its
+    # key holds the publication state, so every worker's copy is exact.
+    local = caches["local"]
+    value = local.get(full)
     if value is None:
         value = build()
-        cache.set(full, value, CACHE_SECONDS)
+        local.set(full, value, CACHE_SECONDS)
     return value
 
 

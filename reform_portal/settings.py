@@ -125,6 +125,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache")}
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
+# Each process's own, bounded: the public page's summaries (keyed by the publication state, so
+# exact on every worker) and the rate limits' counters (django-ratelimit counts per worker, so a
+# limit is at most WORKERS times looser; a shared CACHE_URL_LOCAL makes it exact).
+CACHES["local"] = env.cache("CACHE_URL_LOCAL", default="locmemcache://")
+CACHES["local"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+RATELIMIT_USE_CACHE = "local"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -24,8 +24,12 @@ from units.models import Membership
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    # No cache to clear: the figures cache is the database's, rolled back with each test (and
-    # keyed by ids that a flush between transactional tests never hands out again).
+    from django.core.cache import caches
+
+    # The figures cache is the database's, rolled back with each test (and keyed by ids that a
+    # flush between transactional tests never hands out again); the process's own cache (the
+    # public page's summaries, rate limits) is emptied here.
+    caches["local"].clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     # argon2 costs ~0.1 s a password by design; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -28,12 +28,13 @@ def campaigns(coordinator):
 
 # name -> (URL of a campaign, expected queries)
 PAGES = {
-    # session, the person (with the groups' names), the campaign, the areas, the assessments
-    # with totals and ranks, the sums by area of lines, of final scores
-    "index:campaign-results": 7,
+    # session, the person, the person's groups, the bell's unread count, the campaign, the
+    # areas, the assessments with totals and ranks, the sums by area of lines, of final scores
+    "index:campaign-results": 9,
     "index:campaign-summary-xlsx": 7,
-    # session, the person, the campaign, the assessments with their counts
-    "index:campaign-detail": 4,
+    # session, the person, the person's groups, the bell's unread count, the campaign, the
+    # assessments with their counts
+    "index:campaign-detail": 6,
 }
 
 
@@ -57,7 +58,7 @@ def test_an_assessments_page_is_constant_in_its_lines(campaigns, as_leader):
 
 
 def test_the_campaign_list_is_constant(campaigns, as_staff_a):
-    # session, the person (with the groups' names), the campaigns with their counts, the
-    # person's assessments
+    # session, the person, the person's groups, the bell's unread count, the campaigns with
+    # their counts, the person's assessments
     count, sql = _count(as_staff_a, reverse("index:campaign-list"))
-    assert count == 4, sql
+    assert count == 6, sql

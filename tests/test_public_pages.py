@@ -275,9 +275,9 @@ def test_a_published_narrative_is_shown_as_published(anonymous, world, coordinat
 
 def test_a_period_page_built_afresh_takes_a_constant_number_of_queries(
         anonymous, published, django_assert_num_queries):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["local"].clear()
     # 1 the publication state, 2 the published period with its period, plan and snapshot,
     # 3 the period's indicator actuals, 4 the plan's indicators, 5 the units' kinds.
     with django_assert_num_queries(5):

@@ -35,7 +35,7 @@ from tests.factories import (
 SMALL, GROWTH = 2, 10  # the small data set, then ten times as much
 
 # The queries of each page, named (healthchecks' style): the count is exact, at both sizes.
-SIGNED_IN = ["session", "person"]
+SIGNED_IN = ["session", "person", "unread notices (the bell)"]
 GROUPS = ["the person's groups"]
 PLAN = ["the plan shown (?plan= or the current one)"]
 # A figures cache miss: the data version, the read, and Django's database cache writing
@@ -48,11 +48,13 @@ LIST_FILTERS = ["units count (select or search box)", "rows count",
 DASHBOARD = [*SIGNED_IN, *PLAN, *GROUPS, *CACHE_MISS,
              "figures by area and solution, by unit and by month (one scan)", "unit names",
              "first overdue ids", "those overdue rows", *CACHE_WRITE, "areas", "solutions",
-             "contact persons of the units shown", "indicators", "plan picker", "period picker"]
+             "contact persons of the units shown", "indicators",
+             "the current reporting period (compliance)", "plan picker", "period picker"]
 TASK_LIST = [*SIGNED_IN, *GROUPS, *PLAN, "units count (select or search box)", "rows count",
              "the page's tasks", "their first lead units", "their figures",
-             "areas (filter)", "solutions (filter)", "units (filter)"]
-ASSIGNMENT_LIST = [*SIGNED_IN, *GROUPS, *PLAN, *LIST_FILTERS, "the page's assignments"]
+             "areas (filter)", "solutions (filter)", "units (filter)", "plan picker"]
+ASSIGNMENT_LIST = [*SIGNED_IN, *GROUPS, *PLAN, *LIST_FILTERS, "the page's assignments",
+                   "plan picker"]
 EXPECTED = {
     "dashboard": DASHBOARD,
     "dashboard-past-plan": DASHBOARD,
@@ -65,15 +67,16 @@ EXPECTED = {
     "assignment-list-filtered": [*SIGNED_IN, *GROUPS, *PLAN, "units count (select or search box)",
                                  "the area filtered on", "the unit filtered on", "rows count",
                                  "areas (filter)", "solutions (filter)", "units (filter)",
-                                 "the page's assignments"],
+                                 "the page's assignments", "plan picker"],
     "assignment-detail": [*SIGNED_IN, *GROUPS, "the assignment", "may the person report",
                           "the task's other assignments", "reports", "verifications",
-                          "extensions"],
+                          "extensions", "reminders", "comments",
+                          "may the person write in the conversation"],
     "task-detail": [*SIGNED_IN, *GROUPS, "the task", "its assignments",
                     "which of them the person may see"],
     "unit-list": [*SIGNED_IN, *PLAN, *GROUPS, "figures by unit", "unit names"],
     "unit-detail": [*SIGNED_IN, *GROUPS, "the unit", *PLAN, "its scorecard", "rows count",
-                    "the page's assignments"],
+                    "the page's assignments", "the current reporting period (compliance)"],
 }
 # Who reads everything skips what only scopes a unit's staff, and the reverse.
 NOT_FOR = {
@@ -88,11 +91,22 @@ NOT_FOR = {
 COORDINATOR_MENU = ["reports awaiting verification (the menu's count)"]
 
 
+# A coordinator may report and write on any assignment (no membership to look up) and reads
+# its history of changes.
+FOR_COORDINATORS = {
+    "assignment-detail": (["may the person report", "may the person write in the conversation"],
+                          ["the history of changes"]),
+}
+
+
 def expected(page: str, client_name: str) -> list[str]:
     role = "reads all" if client_name in ("as_leader", "as_coordinator") else "unit"
     skipped = NOT_FOR.get((page, role))
     names = [name for name in EXPECTED[page] if name != skipped]
-    return names + (COORDINATOR_MENU if client_name == "as_coordinator" else [])
+    if client_name != "as_coordinator":
+        return names
+    dropped, added = FOR_COORDINATORS.get(page, ([], []))
+    return [name for name in names if name not in dropped] + added + COORDINATOR_MENU
 
 
 def days(n: int) -> datetime.timedelta:

@@ -141,8 +141,8 @@ def test_pdf_without_libreoffice_says_so(as_coordinator, world, settings):
 def test_the_report_page_takes_a_constant_number_of_queries(as_leader, world,
                                                             django_assert_num_queries):
     as_leader.get(_url(world))
-    # 1 session, 2 the user with their groups, 3 the period and plan, 4 the snapshot,
-    # 5 the indicator actuals, 6 the indicators, 7 the narrative (none yet: a draft),
-    # 8 the plan's report setting.
-    with django_assert_num_queries(8):
+    # 1 session, 2 the user, 3 their groups, 4 the period and plan, 5 the snapshot,
+    # 6 the indicator actuals, 7 the indicators, 8 the narrative (none yet: a draft),
+    # 9 the plan's report setting, 10 the bell's unread count.
+    with django_assert_num_queries(10):
         assert as_leader.get(_url(world)).status_code == 200
