@@ -762,8 +762,9 @@ def reporting_compliance(assignments: AssignmentQuerySet, *, since: datetime.dat
     reminder ("reminded, still not reporting"). One aggregate query."""
     on = on or timezone.localdate()
     since_moment = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
-    reported = models.Exists(ProgressEntry.objects.filter(
-        assignment=models.OuterRef("pk"), reported_at__gte=since_moment))
+    # A report since `since` exists exactly when the latest one is that recent (reports are
+    # append-only and latest_report_at is the newest one's time): no scan of the reports.
+    reported = Q(latest_report_at__gte=since_moment)
     reminded = models.Exists(Reminder.objects.filter(
         assignment=models.OuterRef("pk"), sent_on__gte=since, sent_on__lte=on))
     # Reported after the latest reminder: the reminder was heeded.
@@ -773,11 +774,11 @@ def reporting_compliance(assignments: AssignmentQuerySet, *, since: datetime.dat
     rows = (
         assignments.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=on),
                            pending_entry__isnull=True)
-        .alias(reported=reported, reminded=reminded, last_reminder=latest_reminder)
+        .alias(reminded=reminded, last_reminder=latest_reminder)
         .values("unit")
         .annotate(
             open=CountRows(),
-            reported=CountRows(filter=Q(reported=True)),
+            reported=CountRows(filter=reported),
             reminded_silent=CountRows(filter=Q(reminded=True) & (
                 Q(latest_report_at__isnull=True) | Q(latest_report_at__lt=F("last_reminder"))
             )),

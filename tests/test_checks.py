@@ -48,3 +48,11 @@ def test_a_missing_append_only_trigger_is_an_error():
     assert [m.msg for m in messages] == [
         "The trigger solutions_verification_append_only is missing from the database 'default'."
     ]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """The one-scan aggregates would spend most of their time compiling (settings: jit=off)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
