@@ -586,7 +586,7 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
         label = _el("text", _join([shown, _el("title", row.name) if shown != row.name else ""]),
                     x=label_w - 8, y=cell_h // 2 + 4, text_anchor="end")
         squares: dict[str, list[str]] = {}  # fill -> the cells of that colour, one path each
-        shares, counts = [], []
+        shares, counts, dashes = [], [], []
         for j, cell in enumerate(row.cells):
             cx = label_w + cell_w * j + cell_w / 2
             fill, ink = heat_step(cell.share)
@@ -599,15 +599,15 @@ def heatmap_svg(heatmap, *, prefix: str = "heatmap") -> SafeString:
                 counts.append(_el("text", f"{cell.overdue}/{cell.due}", x=_f(cx), y=28,
                                   fill=ink))
             else:
-                counts.append(_el("text", "–", x=_f(cx), y=cell_h // 2 + 4, fill=MUTED,
-                                  font_size=12))
+                dashes.append(_el("text", "–", x=_f(cx), y=cell_h // 2 + 4))
         parts.append(_el(
             "g",
             _join([label,
                    _el("g", _join(_el("path", fill=fill, d="".join(d))
                                   for fill, d in squares.items()), stroke=LINE, class_="heat"),
                    _el("g", _join(shares), font_weight="bold", text_anchor="middle"),
-                   _el("g", _join(counts), font_size=9, text_anchor="middle")]),
+                   _el("g", _join(counts), font_size=9, text_anchor="middle"),
+                   _el("g", _join(dashes), fill=MUTED, font_size=12, text_anchor="middle")]),
             transform=f"translate(0 {top + cell_h * i})",
         ))
     if not rows:

@@ -58,7 +58,7 @@ GROUP_LABELS = {
     "other": _("Other units"),
 }
 # A heatmap taller than this is unreadable (and heavy): it keeps the units with most overdue.
-HEATMAP_MAX_ROWS = 20
+HEATMAP_MAX_ROWS = 15
 
 
 def group_label(group: str, kinds=()) -> str:

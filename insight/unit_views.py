@@ -27,7 +27,10 @@ def formula_context() -> dict:
     }
 
 
-PAGE_SIZE = 50  # rows of the unit list, and of each group of the ranking
+PAGE_SIZE = 50  # rows of the unit list
+# Rows of each group of the ranking (each group pages alone): three groups of ten columns on
+# one page stay under the page-weight budget.
+RANKING_PAGE_SIZE = 30
 
 
 @require_safe
@@ -48,7 +51,8 @@ def _unit_list_context(request: HttpRequest) -> dict:
 def _with_page(request, group: scorecards.RankingGroup) -> scorecards.RankingGroup:
     """The group with one page of its ranked cards (?page_<group>=n; each group pages alone)."""
     group.page_param = f"page_{group.key}"
-    group.page = Paginator(group.cards, PAGE_SIZE).get_page(request.GET.get(group.page_param))
+    group.page = Paginator(group.cards, RANKING_PAGE_SIZE).get_page(
+        request.GET.get(group.page_param))
     return group
 
 

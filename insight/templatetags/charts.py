@@ -49,23 +49,29 @@ def heatmap(heatmap, plan):
 
 
 @register.simple_tag
-def stacked_bar(figures):
+def stacked_bar(figures, decorative=False):
     """A Figures row as a stacked bar in SVG, its counts in words for screen readers.
 
-    No inline style and no script (the CSP allows neither); the colours come from the classes.
-    Coordinates are never localised (Vietnamese writes 1,5)."""
+    decorative: in a table row, whose cells say the same counts, the bar is hidden from screen
+    readers instead (and the page carries no second copy of every row's figures).
+    No inline style and no script (the CSP allows neither); the colours come from the classes,
+    the empty part is the bar's background. Coordinates are never localised (Vietnamese
+    writes 1,5)."""
+    segments = "".join(
+        f'<rect class="seg--{cls}" x="{offset!r}" width="{share!r}" height="10"/>'
+        for cls, count, share, offset in figures.segments if count
+    )
+    if decorative:
+        return format_html(
+            '<svg class="stackbar" viewBox="0 0 100 10" preserveAspectRatio="none" '
+            'aria-hidden="true">{}</svg>', mark_safe(segments))
     label = gettext(
         "%(on_time)s done on time, %(late)s done late, %(in_progress)s in progress, "
         "%(overdue)s overdue"
     ) % {"on_time": figures.on_time, "late": figures.late,
          "in_progress": figures.in_progress, "overdue": figures.overdue}
-    segments = "".join(
-        f'<rect class="seg seg--{cls}" x="{offset!r}" y="0" width="{share!r}" height="10"></rect>'
-        for cls, count, share, offset in figures.segments if count
-    )
     return format_html(
         '<svg class="stackbar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
-        'aria-label="{}"><rect class="seg seg--empty" x="0" y="0" width="100" height="10">'
-        "</rect>{}</svg>",
+        'aria-label="{}">{}</svg>',
         label, mark_safe(segments),
     )
