@@ -1,4 +1,4 @@
-"""A period report as a spreadsheet (XLSX, openpyxl) or as CSV, from reports.for_display() data.
+"""A period report as a spreadsheet (XLSX) or as CSV, from reports.for_display() data.
 
 Made to be sent as they are. The XLSX has one sheet per table: the table's header row is row 1,
 the only frozen row and the row repeated on every printed page, with an STT (số thứ tự) column
@@ -21,18 +21,13 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
+from insight import spreadsheet
 from plans.models import ReportingPeriod
 from solutions.models import Assignment
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-DATE_FORMAT = "dd/mm/yyyy"  # Excel's number format for real date cells
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # File names without diacritics, so every browser and mail client keeps them intact.
 KIND_SLUGS = {"q1": "q1", "h1": "6-thang", "q3": "q3", "year": "nam"}
@@ -228,10 +223,6 @@ def csv_bytes(report: dict, slug: str, *, excel_vn: bool = False) -> bytes:
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=13)
-HEAD_FILL = PatternFill("solid", fgColor="DFE3EA")
-WRAP = Alignment(wrap_text=True, vertical="top")
 # Column widths in characters: names and titles wide (long ones wrap), numbers narrow.
 TEXT_MIN, TEXT_MAX, NUMBER_MIN, NUMBER_MAX = 20, 60, 11, 18
 
@@ -243,50 +234,9 @@ def _sheet_title(name: str) -> str:
     return name[:31]
 
 
-def _cell(ws: Worksheet, value, font=None, fill=None, alignment=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, not a formula
-    if isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if alignment:
-        cell.alignment = alignment
-    return cell
-
-
-def _table(ws: Worksheet, header: list[str], rows: list[list]) -> None:
-    """The header row in row 1, then the rows (appended: the workbook is written as it goes,
-    row by row)."""
-    ws.append([_cell(ws, title, BOLD, HEAD_FILL, WRAP) for title in header])
-    total = _("Total")
-    for values in rows:
-        if values and total in values[:2]:
-            ws.append([_cell(ws, value, BOLD) for value in values])
-            continue
-        # A plain number or short text goes as it is; a cell object only where it needs one.
-        ws.append([
-            value if isinstance(value, int | float | None) or (
-                isinstance(value, str) and len(value) <= 40 and not value.startswith("="))
-            else _cell(ws, value, alignment=WRAP if isinstance(value, str) and len(value) > 40
-                       else None)
-            for value in values
-        ])
-
-
-def _layout(ws: Worksheet, header: list[str], rows: list[list]) -> None:
-    """What a write-only sheet must know before its first row: the header row frozen alone,
-    the filter over the table."""
-    ws.freeze_panes = "A2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{1 + len(rows)}"
-
-
-def _widths(ws: Worksheet, header: list[str], rows: list[list]) -> None:
+def _widths(header: list[str], rows: list[list]) -> dict[int, float]:
     """Text columns as wide as their longest value (within bounds), number columns narrow."""
+    widths = {}
     for col, title in enumerate(header, start=1):
         texts = [row[col - 1] for row in rows if isinstance(row[col - 1], str)]
         if texts or col == 1:
@@ -294,54 +244,41 @@ def _widths(ws: Worksheet, header: list[str], rows: list[list]) -> None:
             width = min(max(longest, len(title), TEXT_MIN), TEXT_MAX)
         else:
             width = min(max(len(title), NUMBER_MIN), NUMBER_MAX)
-        ws.column_dimensions[get_column_letter(col)].width = width + 2
+        widths[col] = width + 2
+    return widths
 
 
-def _print_setup(ws: Worksheet, title: list[str], columns: int, *, repeat_header=True) -> None:
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = (
-        Worksheet.ORIENTATION_LANDSCAPE if columns > WIDE_COLUMNS
-        else Worksheet.ORIENTATION_PORTRAIT
-    )
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-    if repeat_header:
-        ws.print_title_rows = "1:1"
-    # The title block heads every printed page: agency left, title and period centred,
-    # the as-of date right; page numbers at the foot.
-    agency, report, data, as_of = (line.replace("&", "&&") for line in title)
-    ws.oddHeader.left.text = agency
-    ws.oddHeader.center.text = f"{report}\n{data}"
-    ws.oddHeader.right.text = as_of
-    ws.oddFooter.right.text = _("Page &P of &N")
-    ws.page_margins.top = 1.0  # room for the three lines of the title block
+def _print_options(title: list[str], columns: int) -> dict:
+    """A4 fitted to the width (as many pages down as it takes), landscape when wide; the title
+    block heads every printed page: agency left, title and period centred, the as-of date right;
+    page numbers at the foot; a top margin with room for the title block's three lines."""
+    agency, report, data, as_of = title
+    return {"landscape": columns > WIDE_COLUMNS, "header": (agency, f"{report}\n{data}", as_of),
+            "footer_right": _("Page &P of &N"), "top_margin": 1.0}
 
 
 def xlsx_bytes(period: ReportingPeriod, report: dict) -> bytes:
     """The "About" sheet (the title block and the report's particulars), then one sheet per
-    table, each with its header row frozen alone.
+    table, its header row frozen alone, filtered and repeated on every printed page.
 
-    A write-only workbook: rows go to the file as they are appended, instead of a cell object
-    each kept in memory until the end (the overdue sheet has one row per overdue assignment)."""
-    workbook = Workbook(write_only=True)
-    about = workbook.create_sheet(_sheet_title(pgettext("sheet", "About")))
+    Written by insight.spreadsheet, a row at a time as text (the overdue sheet has one row per
+    overdue assignment). Text is never a formula there: every string is a string cell."""
+    book = spreadsheet.Book()
     title = title_block(period, report)
-    about.column_dimensions["A"].width = 24
-    about.column_dimensions["B"].width = 70
-    _print_setup(about, title, 2, repeat_header=False)
+    about = book.sheet(_sheet_title(pgettext("sheet", "About")), widths={1: 24, 2: 70},
+                       **_print_options(title, 2))
     for row, line in enumerate(title, start=1):
-        about.append([_cell(about, line, TITLE if row <= 2 else BOLD)])
+        about.append([line], spreadsheet.TITLE if row <= 2 else spreadsheet.BOLD)
     about.append([])
     for label, value in header_block(period, report):
-        about.append([_cell(about, label, BOLD), _cell(about, value)])
+        about.append([label, value], [spreadsheet.BOLD, None])
+    total = _("Total")
     for sheet, _caption, header, rows in tables(report):
-        ws = workbook.create_sheet(_sheet_title(sheet))
-        _widths(ws, header, rows)
-        ws.column_dimensions["A"].width = 6  # STT
-        _print_setup(ws, title, len(header))
-        _layout(ws, header, rows)
-        _table(ws, header, rows)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        widths = _widths(header, rows) | {1: 6}  # STT
+        ws = book.sheet(_sheet_title(sheet), widths=widths, freeze_header=True,
+                        filter_header=True, repeat_header=True,
+                        **_print_options(title, len(header)))
+        ws.append(header, spreadsheet.HEAD)
+        for values in rows:
+            ws.append(values, spreadsheet.BOLD if values and total in values[:2] else None)
+    return book.save()
