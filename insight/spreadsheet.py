@@ -198,7 +198,9 @@ class Book:
                      f'<Relationship Id="rId{n + 1}" Type="{RELS}/styles" Target="styles.xml"/>'
                      "</Relationships>")
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        # A quicker deflate than zlib's default: the year's file comes out a tenth larger in a
+        # fraction of the time.
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
             archive.writestr("[Content_Types].xml", types)
             archive.writestr("_rels/.rels", root_rels)
             archive.writestr("xl/workbook.xml", self._workbook())
