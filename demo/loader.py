@@ -46,7 +46,7 @@ from solutions.models import (
 )
 from solutions.services import assign_task
 from units.access import COORDINATORS_GROUP, LEADERS_GROUP
-from units.models import Membership, Unit
+from units.models import Membership, Profile, Unit
 
 DEFAULT_PASSWORD = "demo-pass-2024"
 
@@ -955,6 +955,7 @@ def load_demo(
         _load_groups(counts["groups"])
         units = _load_units(counts["units"])
         users = _load_users(units, password, counts["users"], counts["memberships"])
+        _load_contacts(units, counts["users"], counts["memberships"])
         coordinator = users["coordinator"]
         plan_2024 = _load_plan(
             year=2024, document=("02/KH-UBND", datetime.date(2024, 1, 5)),
@@ -1191,6 +1192,50 @@ def _load_users(
         users_counter.created += created
     users_counter.total = len(users)
     return users
+
+
+# Each unit's contact person for reform work (đầu mối cải cách hành chính), as Sở Nội vụ keeps
+# them: named, with the office phone, so the dashboard says whom to call about a unit behind.
+# Accounts without a password (an admin gives one when the person starts using the portal); a
+# few units have none recorded yet, as in practice.
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+          "Ngô", "Dương", "Thái", "Cao"]
+MIDDLE = ["Văn", "Thị", "Đức", "Thị Thu", "Hữu", "Quang", "Thị Hồng", "Xuân", "Ngọc", "Thị Minh"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng", "Hương",
+         "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phong", "Phương", "Quân", "Tâm",
+         "Thảo", "Trang", "Tuấn", "Vân", "Yến"]
+NO_CONTACT_EVERY = 9  # every ninth unit has no contact person recorded
+
+
+def _load_contacts(units: dict[str, Unit], users_counter: Counter,
+                   memberships_counter: Counter) -> None:
+    User = get_user_model()
+    # Units whose head or contact is someone else (e.g. head.tuphap) keep theirs.
+    covered = set(Membership.objects.filter(
+        models.Q(is_contact=True) | models.Q(role=Membership.Role.HEAD)
+    ).exclude(user__username__startswith="daumoi.").values_list("unit_id", flat=True))
+    for index, code in enumerate(sorted(units)):
+        unit = units[code]
+        if unit.pk in covered or index % NO_CONTACT_EVERY == NO_CONTACT_EVERY - 1:
+            continue
+        user, created = User.objects.get_or_create(
+            username=f"daumoi.{code.lower()}",
+            defaults={"last_name": f"{FAMILY[index % len(FAMILY)]} "
+                                   f"{MIDDLE[(index // 3) % len(MIDDLE)]}",
+                      "first_name": GIVEN[(index * 7) % len(GIVEN)], "is_active": True},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        Profile.objects.get_or_create(user=user, defaults={
+            "phone": f"0238 3{(index * 7919) % 1000000:06d}",
+            "digest_frequency": Profile.DigestFrequency.OFF})
+        _membership, m_created = Membership.objects.get_or_create(
+            user=user, unit=unit, defaults={"role": Membership.Role.STAFF, "is_contact": True})
+        users_counter.created += created
+        users_counter.total += 1
+        memberships_counter.created += m_created
+        memberships_counter.total += 1
 
 
 def _plan_title(year: int | str) -> str:

@@ -24,7 +24,7 @@ from solutions.models import (
     Verification,
 )
 from solutions.services import assign_task
-from units.models import Membership, Unit
+from units.models import Membership, Unit, unit_contacts
 
 EVERY_CLASS = ("on_time", "late", "in_progress", "overdue", "due_soon", "stale")
 
@@ -76,7 +76,14 @@ def test_command_runs_twice_with_identical_counts(db):
     assert snapshot() == first
     assert first["Unit"] == 56
     assert first["Plan"] == 2
-    assert first["User"] == 7  # the six accounts of README and the appraiser
+    # The six accounts of README and the appraiser, and the units' contact persons.
+    contacts = get_user_model().objects.filter(username__startswith="daumoi.")
+    assert first["User"] == 7 + contacts.count()
+    assert not any(user.has_usable_password() for user in contacts)
+    # Every unit has someone to call about it, but for a few not recorded yet.
+    named = set(unit_contacts(Unit.objects.values_list("pk", flat=True)))
+    assert 45 <= len(named) < first["Unit"]
+    assert Unit.objects.get(code="STP").pk in named  # its head, head.tuphap
     assert first["Verification"] > 300
     assert first["DeadlineExtension"] >= 5
     assert "Demo data loaded." in out.getvalue()
