@@ -53,6 +53,7 @@ ACTIONS = {
     "appraise": Phase.APPRAISAL,
     "explain": Phase.EXPLANATION,
     "decide": Phase.COUNCIL,
+    "correct": Phase.COUNCIL,  # and after publication: see may()
 }
 
 
@@ -60,6 +61,8 @@ def may(user, assessment: Assessment, action: str, role: str | None = None) -> b
     """Whether the person may do `action` now (the phase and their role), for one that sees
     the assessment. `role`: the person's membership role in its unit, if known."""
     campaign = assessment.campaign
+    if action == "correct":  # a decided line's correction, by Sở Nội vụ, council on
+        return campaign.phase >= Phase.COUNCIL and (user.is_superuser or is_coordinator(user))
     if campaign.phase != ACTIONS[action]:
         return False
     if action in ("self", "submit") and assessment.is_submitted:

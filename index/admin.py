@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Node, ScoreEntry
+from index.models import (
+    Assessment,
+    Campaign,
+    Correction,
+    CriteriaSet,
+    FinalScore,
+    Node,
+    ScoreEntry,
+)
 
 
 class NodeInline(admin.TabularInline):
@@ -59,3 +67,10 @@ class ScoreEntryAdmin(ReadOnlyAdmin):
 @admin.register(FinalScore)
 class FinalScoreAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "node", "score", "by_council", "decided_at"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    # Corrections are made on the assessment's page (they lock the line); here they are read.
+    list_display = ["assessment", "node", "old_score", "score", "corrected_by", "corrected_at"]
+    list_filter = ["phase"]

@@ -290,3 +290,43 @@ class EvidenceLinkForm(forms.Form):
             raise ValidationError(_("Choose a report's file, an assignment, or give a document "
                                     "number."))
         return cleaned
+
+
+class CorrectionForm(forms.Form):
+    """A decided line's corrected final score, with its reason (mandatory)."""
+
+    score = forms.DecimalField(
+        label=_("Corrected final score"), localize=True, max_digits=9, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a number (for example 2,5)."),
+                        "required": _("Give the corrected score."),
+                        "max_decimal_places": _("At most two decimals."),
+                        "max_digits": _("Enter a number (for example 2,5).")})
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        error_messages={"required": _("Say why the final score is corrected.")})
+    document_number = forms.CharField(
+        label=_("Decision or document number"), required=False, max_length=120,
+        help_text=_("e.g. Quyết định số 215/QĐ-UBND"))
+    # The latest correction the person saw (empty: none): two corrections from the same state
+    # cannot both be recorded.
+    expected = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, node: Node, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields["score"].help_text = _("0 to %(max)s") % {"max": _fmt(node.max_points)}
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why the final score is corrected."))
+        return reason
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        message = score_error(self.node, score)
+        if message:
+            raise ValidationError(message)
+        return score

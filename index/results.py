@@ -8,11 +8,20 @@ computed); the sums by area are raw points (not rescaled), the columns of the of
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import formats
 from django.db.models.functions import Coalesce
 
-from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Line, Node, Phase
+from index.models import (
+    Assessment,
+    Campaign,
+    Correction,
+    CriteriaSet,
+    FinalScore,
+    Line,
+    Node,
+    Phase,
+)
 
 
 @dataclass
@@ -40,8 +49,9 @@ def areas_of(criteria_set: CriteriaSet) -> list[Node]:
 
 
 def summary(campaign: Campaign) -> Summary:
-    """Every unit's totals, rank and class, and its points by area. Four queries: the areas,
-    the assessments with their totals, the sums of lines by area, the final sums by area."""
+    """Every unit's totals, rank and class, and its points by area. Five queries: the areas,
+    the assessments with their totals, the sums of lines by area, the final sums by area and
+    the corrections' differences by area."""
     areas = areas_of(campaign.criteria_set)
     assessments = (Assessment.objects.filter(campaign=campaign).with_totals()
                    .select_related("unit").order_by("rank", "unit__code"))
@@ -57,6 +67,13 @@ def summary(campaign: Campaign) -> Summary:
                   .values_list("assessment_id", "area_id").annotate(s=Sum("score")))
         for assessment_id, area_id, final_sum in finals:
             rows[assessment_id].area_final[area_id] = final_sum
+        # Corrections move an area's final points by their differences (as in with_totals).
+        corrected = (Correction.objects.filter(assessment__campaign=campaign).order_by()
+                     .values_list("assessment_id", "area_id")
+                     .annotate(d=Sum(F("score") - F("old_score"))))
+        for assessment_id, area_id, difference in corrected:
+            area_final = rows[assessment_id].area_final
+            area_final[area_id] = area_final.get(area_id, Decimal(0)) + difference
     # Formatted here, once per figure: the template's floatformat costs more than the query.
     separator = formats.get_format("DECIMAL_SEPARATOR")
     for row in rows.values():
@@ -76,8 +93,10 @@ def fixed2(value: Decimal | None, separator: str = ".") -> str:
 class Item:
     node: Node
     line: Line | None = None
-    final: Decimal | None = None
+    final: Decimal | None = None  # the effective final score: the latest correction's
     final_by_council: bool = False
+    decided: Decimal | None = None  # the score decided (council or publication)
+    corrections: list = field(default_factory=list)
     computed: object = None
     history: list = field(default_factory=list)
 
@@ -128,12 +147,19 @@ def detail(assessment: Assessment, *, with_history: bool = True) -> Detail:
         lines_qs = lines_qs.prefetch_related("entries__author")
     lines = {line.node_id: line for line in lines_qs}
     finals = {f.node_id: f for f in FinalScore.objects.filter(assessment=assessment)}
+    corrections: dict[int, list[Correction]] = {}
+    for correction in (Correction.objects.filter(assessment=assessment)
+                       .select_related("corrected_by").order_by("pk")):
+        corrections.setdefault(correction.node_id, []).append(correction)
     items = []
     for node in nodes:
         item = Item(node, lines.get(node.pk))
         if node.pk in finals:
-            item.final = finals[node.pk].score
+            item.final = item.decided = finals[node.pk].score
             item.final_by_council = finals[node.pk].by_council
+            item.corrections = corrections.get(node.pk, [])
+            if item.corrections:
+                item.final = item.corrections[-1].score
         if node.is_component and item.line is None:
             continue  # a line the unit is exempt from
         items.append(item)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from index.models import (
     Assessment,
     Campaign,
+    Correction,
     CriteriaSet,
     Evidence,
     FinalScore,
@@ -399,6 +400,51 @@ def assessment_decide(*, assessment: Assessment, user, inputs: dict[int, Decisio
         raise RuleError(_("Someone recorded a decision on these lines at the same moment: "
                           "reload the page to see it.")) from None
     return len(inputs)
+
+
+def effective_final(line: Line) -> tuple[Decimal | None, Correction | None]:
+    """The line's final score as it stands: its latest correction's, else the decided one."""
+    latest = line.corrections.order_by("-pk").first()
+    if latest is not None:
+        return latest.score, latest
+    final = FinalScore.objects.filter(line=line).values_list("score", flat=True).first()
+    return final, None
+
+
+def correction_record(*, line: Line, user, score: Decimal, reason: str,
+                      document_number: str = "", expected: int | None) -> Correction:
+    """A reasoned correction of a decided line's final score: a new row (the decided score
+    and earlier corrections stay as they were). expected: the pk of the latest correction the
+    person saw (None for none): if another coordinator corrected the line in the meantime,
+    nothing is written and the message says so."""
+    try:
+        with transaction.atomic():
+            # The final score's row is the line's lock: corrections of one line queue here.
+            final = (FinalScore.objects.select_for_update(of=("self",))
+                     .select_related("assessment__campaign", "node").filter(line=line).first())
+            if final is None:
+                raise RuleError(_("Line %(number)s has no final score yet: the council decides "
+                                  "it first.") % {"number": line.node.number})
+            phase = final.assessment.campaign.phase
+            if phase < Phase.COUNCIL:
+                raise RuleError(_("A final score is corrected only after the council's "
+                                  "decision."))
+            old, latest = effective_final(line)
+            if (latest.pk if latest else None) != expected:
+                raise RuleError(_("Someone corrected line %(number)s in the meantime (now "
+                                  "%(score)s): reload the page and check before correcting "
+                                  "again.") % {"number": line.node.number, "score": old})
+            correction = Correction.objects.create(
+                line=line, assessment_id=line.assessment_id, node_id=line.node_id,
+                area_id=final.area_id, supersedes=latest, phase=phase, old_score=old,
+                score=score, reason=reason, document_number=document_number,
+                corrected_by=user)
+            ScoreEntry.objects.create(line=line, phase=phase, old_score=old, new_score=score,
+                                      comment=reason, author=user)
+    except IntegrityError:
+        raise RuleError(_("Someone corrected line %(number)s at the same moment: reload the "
+                          "page to see it.") % {"number": line.node.number}) from None
+    return correction
 
 
 @transaction.atomic

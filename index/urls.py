@@ -28,5 +28,7 @@ urlpatterns = [
     path("assessments/<int:pk>/decide/", views.assessment_decide, name="assessment-decide"),
     path("assessments/<int:pk>/lines/<int:node_pk>/evidence/", views.line_evidence,
          name="line-evidence"),
+    path("assessments/<int:pk>/lines/<int:node_pk>/correct/", views.line_correct,
+         name="line-correct"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]

@@ -12,6 +12,7 @@ from index import access, results, services, sources, tables
 from index.forms import (
     AppraisalForm,
     CampaignForm,
+    CorrectionForm,
     CriteriaCopyForm,
     CriteriaImportForm,
     DecisionForm,
@@ -359,6 +360,35 @@ def assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(assessment)
         messages.error(request, _("Nothing was saved: correct the lines marked below."))
     return _lines_page(request, assessment, form, "index/assessment_decide.html")
+
+
+def line_correct(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    """A coordinator corrects a decided line's final score: a new, reasoned row."""
+    assessment = access.get_assessment(request.user, pk, action="correct")
+    line = get_object_or_404(Line.objects.select_related("node"), assessment=assessment,
+                             node_id=node_pk, final__isnull=False)
+    current, latest = services.effective_final(line)
+    form = CorrectionForm(request.POST or None, node=line.node,
+                          initial={"expected": latest.pk if latest else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correction_record(line=line, user=request.user, score=data["score"],
+                                       reason=data["reason"],
+                                       document_number=data["document_number"],
+                                       expected=data["expected"])
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Line %(number)s corrected: %(old)s → %(new)s.") % {
+                "number": line.node.number, "old": results.fixed2(current),
+                "new": results.fixed2(data["score"])})
+            return redirect(f"{assessment.get_absolute_url()}#line-{line.node_id}")
+    return render(request, "index/correction_form.html", {
+        "assessment": assessment, "campaign": assessment.campaign, "line": line, "form": form,
+        "current": current,
+        "corrections": line.corrections.select_related("corrected_by").order_by("pk"),
+    })
 
 
 def line_evidence(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
