@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +26,7 @@ from index.models import (
     Phase,
     ScoreEntry,
 )
-from units.access import APPRAISERS_GROUP, COORDINATORS_GROUP
-from units.models import Membership, Unit
+from units.models import Unit
 
 
 class RuleError(Exception):
@@ -463,25 +461,9 @@ def evidence_link(*, line: Line, user, progress_entry=None, assignment=None,
 
 
 def phase_reminder_recipients(*, campaign: Campaign):
-    """Who must be reminded in the campaign's current phase (for the update loop to send):
-    self-assessment: the members of units that have not submitted; appraisal: the appraisers;
-    explanation: the members of units with a line the appraisers changed; council: the
-    coordinators; after publication nobody."""
-    User = get_user_model()
-    people = User.objects.filter(is_active=True)
-    if campaign.phase == Phase.SELF:
-        units = campaign.assessments.filter(submitted_at__isnull=True).values("unit_id")
-    elif campaign.phase == Phase.EXPLANATION:
-        units = (Line.objects.filter(assessment__campaign=campaign)
-                 .exclude(appraised_score__isnull=True).exclude(appraised_score=F("self_score"))
-                 .values("assessment__unit_id"))
-    elif campaign.phase == Phase.APPRAISAL:
-        return people.filter(groups__name=APPRAISERS_GROUP).distinct().order_by("username")
-    elif campaign.phase == Phase.COUNCIL:
-        return people.filter(groups__name=COORDINATORS_GROUP).distinct().order_by("username")
-    else:
-        return people.none()
-    return people.filter(
-        pk__in=Membership.objects.filter(unit_id__in=units).values("user_id")
-    ).order_by("username")
+    """The people with work left in the campaign's current phase, whom the schedule reminds
+    before its end date (index.reminders, which says who they are)."""
+    from index.reminders import phase_groups
 
+    pks = {user.pk for group in phase_groups(campaign) for user in group.users}
+    return get_user_model().objects.filter(pk__in=pks).order_by("username")
