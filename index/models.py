@@ -92,6 +92,20 @@ class CriteriaSet(models.Model):
                 return letter
         return "D"
 
+    class EditState:
+        """What the editor may change (index.services, the criteria editor's rules)."""
+
+        OPEN = "open"        # no campaign: every change
+        WORDING = "wording"  # its campaign is in self-assessment: the lines' wording only
+        FROZEN = "frozen"    # its campaign is past self-assessment: nothing
+
+    def edit_state(self) -> str:
+        phase = Campaign.objects.filter(criteria_set=self).values_list("phase",
+                                                                       flat=True).first()
+        if phase is None:
+            return self.EditState.OPEN
+        return self.EditState.WORDING if phase == Phase.SELF else self.EditState.FROZEN
+
     def components(self):
         return self.nodes.filter(level=Node.Level.COMPONENT)
 

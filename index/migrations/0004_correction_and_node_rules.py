@@ -3,6 +3,7 @@
 - A correction is append-only, within its line's maximum and method, and its old score is the
   line's effective final score when it is written: the decided score for the first, the score of
   the correction it supersedes for the next (so the totals' sums of differences are exact).
+- A campaign opens only on a set whose components' maxima add up to its total.
 - A criteria line whose set has a campaign is frozen but for its wording, and only while the
   campaign is in self-assessment: units score against the maxima and methods announced when it
   opened, and the appraisal, the council and the ranking judge what they signed.
@@ -64,12 +65,30 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION index_campaign_set_balanced() RETURNS trigger AS $$
+DECLARE
+    maxima numeric;
+    total numeric;
+BEGIN
+    SELECT coalesce(sum(max_points), 0) INTO maxima FROM index_node
+    WHERE criteria_set_id = NEW.criteria_set_id AND level = 'component';
+    SELECT total_points INTO total FROM index_criteriaset WHERE id = NEW.criteria_set_id;
+    IF maxima <> total THEN
+        RAISE EXCEPTION 'index_campaign: the set''s maxima add up to %, not %', maxima, total
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
 """
 
 TRIGGERS = [
     ("index_correction_append_only", "BEFORE UPDATE OR DELETE ON index_correction",
      "index_refuse_change"),
     ("index_correction_allowed", "BEFORE INSERT ON index_correction", "index_check_correction"),
+    ("index_campaign_balanced", "BEFORE INSERT ON index_campaign",
+     "index_campaign_set_balanced"),
     ("index_node_frozen_in_use", "BEFORE INSERT OR UPDATE OR DELETE ON index_node",
      "index_node_in_use"),
 ]
@@ -90,7 +109,8 @@ def backward(apps, schema_editor):
     for name, when, _function in TRIGGERS:
         table = when.rsplit(" ", 1)[-1]
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-    for function in ("index_check_correction()", "index_node_in_use()"):
+    for function in ("index_check_correction()", "index_node_in_use()",
+                     "index_campaign_set_balanced()"):
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
 
