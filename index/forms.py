@@ -316,7 +316,7 @@ class CorrectionForm(forms.Form):
                         "max_decimal_places": _("At most two decimals."),
                         "max_digits": _("Enter a number (for example 2,5).")})
     reason = forms.CharField(
-        label=_("Reason for the correction"), max_length=2000,
+        label=_("Why the final score is corrected"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
         error_messages={"required": _("Say why the final score is corrected.")})
     document_number = forms.CharField(

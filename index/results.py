@@ -32,6 +32,7 @@ class Row:
     area_final: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)  # per area: final, else appraised (text)
     totals: list = field(default_factory=list)  # self, appraised, final (text)
+    corrected: bool = False  # a final score of it was corrected after the decision
 
     def __getattr__(self, name):
         return getattr(self.__dict__["assessment"], name)
@@ -74,6 +75,7 @@ def summary(campaign: Campaign) -> Summary:
         for assessment_id, area_id, difference in corrected:
             area_final = rows[assessment_id].area_final
             area_final[area_id] = area_final.get(area_id, Decimal(0)) + difference
+            rows[assessment_id].corrected = True
     # Formatted here, once per figure: the template's floatformat costs more than the query.
     separator = formats.get_format("DECIMAL_SEPARATOR")
     for row in rows.values():

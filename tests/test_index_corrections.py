@@ -88,6 +88,7 @@ def test_a_correction_is_a_new_row_and_moves_totals_ranks_and_classes(
     row_b = next(r for r in summary.rows if r.unit == unit_b)
     area_ii = summary.areas[1]
     assert row_b.area_final[area_ii.pk] == D("35") and row_b.totals[2] == "75,00"
+    assert [r.corrected for r in summary.rows if r.unit == unit_a] == [False] and row_b.corrected
     detail = results.detail(b)
     item = next(i for i in detail.items if i.node.number == "2.1")
     assert (item.decided, item.final, len(item.corrections)) == (D("0"), D("30"), 1)

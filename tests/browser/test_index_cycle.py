@@ -19,6 +19,13 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
+def wide_elements(page) -> list[str]:
+    """The elements that stick out on the right (to say what scrolls sideways)."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8)
+        .map(e => e.tagName + '.' + e.className)""")
+
+
 def shoot(page, name: str) -> None:
     """The page at 1366 and at 390 px; at 390 nothing may scroll sideways."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -29,8 +36,8 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=str(path), full_page=True, timeout=60000)
         assert path.stat().st_size > 5000
         if width == 390:
-            assert page.evaluate(
-                "document.documentElement.scrollWidth <= window.innerWidth"), name
+            fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert fits, (name, wide_elements(page))
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
