@@ -20,6 +20,21 @@ class NodeInline(admin.TabularInline):
               "procedures_only", "parent", "area"]
     raw_id_fields = ["parent", "area"]
 
+    # A set with a campaign is changed in the portal's editor only (wording, in self-
+    # assessment) or not at all: the database refuses the rest (index/0004), so the admin
+    # shows its lines read-only rather than fail on save.
+    def _in_use(self, obj) -> bool:
+        return obj is not None and obj.edit_state() != CriteriaSet.EditState.OPEN
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if self._in_use(obj) else []
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(admin.ModelAdmin):

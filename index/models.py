@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, Rank, Round
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -320,22 +320,10 @@ class AssessmentQuerySet(models.QuerySet):
         the one written at publication), or the line's latest correction when it has one."""
         # One GROUP BY over the assessments' lines and their final scores (a line has at most
         # one): each sum is computed once whatever the expressions that use it.
-        # Corrections after the decision: each one's new - old, summed per assessment in a
-        # subquery (not a join: it would repeat the lines). The differences of a line's chain
-        # telescope to its latest correction minus its final score, since every correction's
-        # old score is the line's effective score when it was made (a trigger holds it).
-        corrected = (Correction.objects.filter(assessment=OuterRef("pk")).order_by()
-                     .values("assessment").annotate(d=Sum(F("score") - F("old_score")))
-                     .values("d"))
         qs = self.annotate(
             self_raw=_line_sum("lines__self_score"),
             appraised_raw=_line_sum(Coalesce("lines__appraised_score", "lines__self_score")),
-            decided_raw=_line_sum("lines__final__score"),
-        ).annotate(
-            final_raw=models.ExpressionWrapper(
-                F("decided_raw") + Coalesce(Subquery(corrected, output_field=DECIMAL),
-                                            Value(ZERO)),
-                output_field=DECIMAL),
+            final_raw=_line_sum(Coalesce("lines__corrected_score", "lines__final__score")),
         ).annotate(
             self_total=_scaled(F("self_raw")),
             appraised_total=_scaled(F("appraised_raw")),
@@ -417,6 +405,11 @@ class Line(models.Model):
     explanation = models.TextField(_("unit's explanation"), max_length=2000, blank=True)
     proposed_score = models.DecimalField(_("score proposed by the unit"), max_digits=6,
                                          decimal_places=2, null=True, blank=True)
+    # The latest Correction's score, if the final score was corrected (written with it, in
+    # the same transaction; a trigger holds the two together): the line's effective final
+    # score is this, else its FinalScore's.
+    corrected_score = models.DecimalField(_("corrected final score"), max_digits=6,
+                                          decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment line")
@@ -428,7 +421,8 @@ class Line(models.Model):
                 name="line_scores_not_negative",
                 condition=(Q(self_score__isnull=True) | Q(self_score__gte=0))
                 & (Q(appraised_score__isnull=True) | Q(appraised_score__gte=0))
-                & (Q(proposed_score__isnull=True) | Q(proposed_score__gte=0)),
+                & (Q(proposed_score__isnull=True) | Q(proposed_score__gte=0))
+                & (Q(corrected_score__isnull=True) | Q(corrected_score__gte=0)),
             ),
         ]
 
@@ -511,7 +505,8 @@ class FinalScore(models.Model):
 class Correction(models.Model):
     """A reasoned correction of a line's final score after the council's decision or after
     publication (đính chính): a new row, never a change of the decided one. The line's
-    effective final score is its latest correction's. Append-only (a trigger refuses UPDATE and
+    effective final score is its latest correction's (kept on Line.corrected_score for the
+    totals' one pass over the lines). Append-only (a trigger refuses UPDATE and
     DELETE), chained: each names the correction it supersedes (none for the first), so two
     coordinators correcting the same line from the same state cannot both succeed."""
 

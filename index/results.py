@@ -8,7 +8,7 @@ computed); the sums by area are raw points (not rescaled), the columns of the of
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import Count, Sum
 from django.utils import formats
 from django.db.models.functions import Coalesce
 
@@ -50,9 +50,8 @@ def areas_of(criteria_set: CriteriaSet) -> list[Node]:
 
 
 def summary(campaign: Campaign) -> Summary:
-    """Every unit's totals, rank and class, and its points by area. Five queries: the areas,
-    the assessments with their totals, the sums of lines by area, the final sums by area and
-    the corrections' differences by area."""
+    """Every unit's totals, rank and class, and its points by area. Four queries: the areas,
+    the assessments with their totals, the sums of lines by area, the final sums by area."""
     areas = areas_of(campaign.criteria_set)
     assessments = (Assessment.objects.filter(campaign=campaign).with_totals()
                    .select_related("unit").order_by("rank", "unit__code"))
@@ -64,18 +63,15 @@ def summary(campaign: Campaign) -> Summary:
         rows[assessment_id].area_self[area_id] = self_sum
         rows[assessment_id].area_appraised[area_id] = appraised_sum
     if campaign.phase >= Phase.COUNCIL:
-        finals = (FinalScore.objects.filter(assessment__campaign=campaign).order_by()
-                  .values_list("assessment_id", "area_id").annotate(s=Sum("score")))
-        for assessment_id, area_id, final_sum in finals:
+        # A line's final score: its latest correction's, else the decided one (as in
+        # with_totals).
+        finals = (Line.objects.filter(assessment__campaign=campaign, final__isnull=False)
+                  .order_by().values_list("assessment_id", "node__area_id")
+                  .annotate(s=Sum(Coalesce("corrected_score", "final__score")),
+                            corrected=Count("corrected_score")))
+        for assessment_id, area_id, final_sum, corrected in finals:
             rows[assessment_id].area_final[area_id] = final_sum
-        # Corrections move an area's final points by their differences (as in with_totals).
-        corrected = (Correction.objects.filter(assessment__campaign=campaign).order_by()
-                     .values_list("assessment_id", "area_id")
-                     .annotate(d=Sum(F("score") - F("old_score"))))
-        for assessment_id, area_id, difference in corrected:
-            area_final = rows[assessment_id].area_final
-            area_final[area_id] = area_final.get(area_id, Decimal(0)) + difference
-            rows[assessment_id].corrected = True
+            rows[assessment_id].corrected |= bool(corrected)
     # Formatted here, once per figure: the template's floatformat costs more than the query.
     separator = formats.get_format("DECIMAL_SEPARATOR")
     for row in rows.values():
@@ -160,8 +156,8 @@ def detail(assessment: Assessment, *, with_history: bool = True) -> Detail:
             item.final = item.decided = finals[node.pk].score
             item.final_by_council = finals[node.pk].by_council
             item.corrections = corrections.get(node.pk, [])
-            if item.corrections:
-                item.final = item.corrections[-1].score
+            if item.line is not None and item.line.corrected_score is not None:
+                item.final = item.line.corrected_score
         if node.is_component and item.line is None:
             continue  # a line the unit is exempt from
         items.append(item)

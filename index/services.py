@@ -639,6 +639,7 @@ def correction_record(*, line: Line, user, score: Decimal, reason: str,
                 area_id=final.area_id, supersedes=latest, phase=phase, old_score=old,
                 score=score, reason=reason, document_number=document_number,
                 corrected_by=user)
+            Line.objects.filter(pk=line.pk).update(corrected_score=score)
             ScoreEntry.objects.create(line=line, phase=phase, old_score=old, new_score=score,
                                       comment=reason, author=user)
     except IntegrityError:

@@ -262,3 +262,7 @@ def test_the_database_refuses_a_bad_or_changed_correction(published, assessments
         Correction.objects.filter(pk=correction.pk).update(score=D("0"))
     with pytest.raises(IntegrityError), transaction.atomic():
         Correction.objects.filter(pk=correction.pk).delete()
+    # The line's corrected score follows the insert, and nothing else sets it
+    assert Line.objects.get(pk=line.pk).corrected_score == D("30")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Line.objects.filter(pk=line.pk).update(corrected_score=D("0"))

@@ -292,3 +292,13 @@ def test_the_database_holds_the_lines_rules(built):
                 {"number": "IX", "level": "area", "parent": criterion, "area": area}):
         with pytest.raises(IntegrityError), transaction.atomic():
             Node.objects.create(**common, **bad)
+
+
+def test_the_admin_shows_the_lines_of_a_set_in_use_read_only(in_self_assessment, built,
+                                                             as_admin):
+    used = as_admin.get(reverse("admin:index_criteriaset_change",
+                                args=[in_self_assessment.criteria_set_id]))
+    free = as_admin.get(reverse("admin:index_criteriaset_change", args=[built.pk]))
+    assert used.status_code == free.status_code == 200
+    assert 'name="nodes-0-max_points"' not in used.content.decode()
+    assert 'name="nodes-0-max_points"' in free.content.decode()

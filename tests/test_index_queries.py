@@ -29,10 +29,10 @@ def campaigns(coordinator):
 # name -> (URL of a campaign, expected queries)
 PAGES = {
     # session, the person, the person's groups, the bell's unread count, the campaign, the
-    # areas, the assessments with totals and ranks, the sums by area of lines, of final scores,
-    # the corrections' differences by area
-    "index:campaign-results": 10,
-    "index:campaign-summary-xlsx": 8,
+    # areas, the assessments with totals and ranks, the sums by area of lines, of final scores
+    # (corrected where corrected)
+    "index:campaign-results": 9,
+    "index:campaign-summary-xlsx": 7,
     # session, the person, the person's groups, the bell's unread count, the campaign, the
     # assessments with their counts
     "index:campaign-detail": 6,

@@ -3,6 +3,8 @@
 - A correction is append-only, within its line's maximum and method, and its old score is the
   line's effective final score when it is written: the decided score for the first, the score of
   the correction it supersedes for the next (so the totals' sums of differences are exact).
+- A line's corrected score is its latest correction's: written by the correction's insert
+  (and by the service, for SQLite), refused otherwise.
 - A campaign opens only on a set whose components' maxima add up to its total.
 - A criteria line whose set has a campaign is frozen but for its wording, and only while the
   campaign is in self-assessment: units score against the maxima and methods announced when it
@@ -29,6 +31,26 @@ BEGIN
     IF effective IS NULL OR effective <> NEW.old_score THEN
         RAISE EXCEPTION 'index_correction: the old score is not the line''s final score'
             USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION index_correction_to_line() RETURNS trigger AS $$
+BEGIN
+    UPDATE index_line SET corrected_score = NEW.score WHERE id = NEW.line_id;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION index_line_corrected_score() RETURNS trigger AS $$
+BEGIN
+    IF NEW.corrected_score IS DISTINCT FROM OLD.corrected_score
+       AND NEW.corrected_score IS DISTINCT FROM (
+           SELECT score FROM index_correction WHERE line_id = NEW.id
+           ORDER BY id DESC LIMIT 1) THEN
+        RAISE EXCEPTION 'index_line %: a corrected score comes from a correction', NEW.id
+            USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
 END;
@@ -87,6 +109,10 @@ TRIGGERS = [
     ("index_correction_append_only", "BEFORE UPDATE OR DELETE ON index_correction",
      "index_refuse_change"),
     ("index_correction_allowed", "BEFORE INSERT ON index_correction", "index_check_correction"),
+    ("index_correction_sets_line", "AFTER INSERT ON index_correction",
+     "index_correction_to_line"),
+    ("index_line_corrected_from_correction", "BEFORE UPDATE ON index_line",
+     "index_line_corrected_score"),
     ("index_campaign_balanced", "BEFORE INSERT ON index_campaign",
      "index_campaign_set_balanced"),
     ("index_node_frozen_in_use", "BEFORE INSERT OR UPDATE OR DELETE ON index_node",
@@ -110,7 +136,8 @@ def backward(apps, schema_editor):
         table = when.rsplit(" ", 1)[-1]
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for function in ("index_check_correction()", "index_node_in_use()",
-                     "index_campaign_set_balanced()"):
+                     "index_campaign_set_balanced()", "index_correction_to_line()",
+                     "index_line_corrected_score()"):
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}")
 
 
