@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from index.models import Assessment, Campaign, FinalScore, Line, Phase, ScoreEntry
 from notifications.calendar import WorkingCalendar
-from notifications.models import Kind
+from notifications.models import Kind, Notice
 from notifications.services import notify
 from units.access import APPRAISERS_GROUP, COORDINATORS_GROUP
 from units.models import Membership
@@ -130,10 +130,16 @@ def send_phase_reminders(*, now: datetime.datetime | None = None) -> dict:
             continue
         stats["campaigns"] += 1
         phase, day = campaign.phase, campaign.deadline().strftime("%d/%m/%Y")
+        key = f"index-phase:{campaign.pk}:{phase}"
+        # The schedule runs every minute: skip who was told already (the key's constraint
+        # would refuse them anyway, after building their messages).
+        told = set(Notice.objects.filter(dedupe_key=key).values_list("recipient_id", flat=True))
         for group in groups:
+            users = [u for u in group.users if u.pk not in told]
+            if not users:
+                continue
             made = notify(
-                users=group.users, kind=Kind.REMINDER, url=group.url,
-                dedupe_key=f"index-phase:{campaign.pk}:{phase}",
+                users=users, kind=Kind.REMINDER, url=group.url, dedupe_key=key,
                 subject=lambda u, c=campaign: SUBJECTS[phase](c) % {"day": day},
                 body=lambda u, c=campaign, n=group.items: BODIES[phase](n) % {
                     "campaign": c.criteria_set.name, "day": day, "count": n},
