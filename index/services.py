@@ -630,6 +630,9 @@ def correction_record(*, line: Line, user, score: Decimal, reason: str,
                 raise RuleError(_("A final score is corrected only after the council's "
                                   "decision."))
             old, latest = effective_final(line)
+            if old == score:
+                raise RuleError(_("Line %(number)s's final score is %(score)s already: nothing "
+                                  "to correct.") % {"number": line.node.number, "score": old})
             if (latest.pk if latest else None) != expected:
                 raise RuleError(_("Someone corrected line %(number)s in the meantime (now "
                                   "%(score)s): reload the page and check before correcting "

@@ -199,6 +199,14 @@ def test_a_line_the_council_has_not_decided_has_nothing_to_correct(council, coor
     assert _line(a, "1.2").corrections.get().old_score == D("20")
 
 
+def test_the_same_score_again_is_not_a_correction(published, assessments, coordinator):
+    response = _client_for(coordinator).post(_url(assessments["b"]),
+                                             {"score": "0", "reason": "Giữ nguyên"})
+    assert response.status_code == 200
+    assert len(response.context["form"].non_field_errors()) == 1
+    assert not Correction.objects.exists()
+
+
 def test_a_stale_form_is_a_message_not_a_second_correction(published, assessments,
                                                             coordinator):
     b = assessments["b"]
