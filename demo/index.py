@@ -191,6 +191,19 @@ def _run_published(campaign: Campaign, users: dict) -> None:
             for line in lines})
     services.campaign_advance(campaign=campaign, user=users["coordinator"],
                               expected_phase=Phase.COUNCIL)
+    # After publication Sở Nội vụ corrects one line (đính chính): the first unit whose
+    # appraisal lowered a line it did not dispute proves it had the document in time.
+    for assessment in sorted(assessments, key=lambda a: a.unit.code):
+        disputed = {line.pk for line in explained.get(assessment.pk, [])}
+        line = next((line for line in reduced.get(assessment.pk, [])
+                     if line.pk not in disputed), None)
+        if line is not None:
+            services.correction_record(
+                line=line, user=users["coordinator"], score=line.self_score,
+                reason="Đơn vị đã ban hành văn bản trước hạn; tổ thẩm định bỏ sót khi đối "
+                       "chiếu hồ sơ.", document_number="Quyết định số 215/QĐ-UBND",
+                expected=None)
+            break
 
 
 def _users(password: str) -> dict:

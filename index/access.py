@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from index.models import Assessment, Campaign, CriteriaSet, Evidence, Phase
+from index.models import Assessment, Campaign, CriteriaSet, Evidence, Node, Phase
 from units.access import can_read_all, is_appraiser, is_coordinator
 from units.models import Membership
 
@@ -29,6 +29,28 @@ def get_criteria_set(user, pk, *, for_write: bool = False) -> CriteriaSet:
     if for_write:
         require_coordinator(user)
     return criteria_set
+
+
+def get_criteria_set_for_edit(user, pk, *, structure: bool = False) -> CriteriaSet:
+    """The editor's pages: coordinators and administrators (others 403). A set whose campaign
+    is past self-assessment is not edited at all (403: the appraisal and the ranking judge the
+    criteria announced); while its campaign is in self-assessment only the wording may change,
+    so the pages that change the tree (structure) are refused too."""
+    criteria_set = get_object_or_404(CriteriaSet, pk=pk)
+    require_coordinator(user)
+    state = criteria_set.edit_state()
+    if state == CriteriaSet.EditState.FROZEN or (
+            structure and state == CriteriaSet.EditState.WORDING):
+        raise PermissionDenied
+    criteria_set.state = state
+    return criteria_set
+
+
+def get_node_for_edit(user, set_pk, node_pk, *, structure: bool = False) -> Node:
+    criteria_set = get_criteria_set_for_edit(user, set_pk, structure=structure)
+    node = get_object_or_404(Node, pk=node_pk, criteria_set=criteria_set)
+    node.criteria_set = criteria_set
+    return node
 
 
 def get_campaign(user, pk, *, for_write: bool = False, results: bool = False) -> Campaign:
@@ -53,6 +75,7 @@ ACTIONS = {
     "appraise": Phase.APPRAISAL,
     "explain": Phase.EXPLANATION,
     "decide": Phase.COUNCIL,
+    "correct": Phase.COUNCIL,  # and after publication: see may()
 }
 
 
@@ -60,6 +83,8 @@ def may(user, assessment: Assessment, action: str, role: str | None = None) -> b
     """Whether the person may do `action` now (the phase and their role), for one that sees
     the assessment. `role`: the person's membership role in its unit, if known."""
     campaign = assessment.campaign
+    if action == "correct":  # a decided line's correction, by Sở Nội vụ, council on
+        return campaign.phase >= Phase.COUNCIL and (user.is_superuser or is_coordinator(user))
     if campaign.phase != ACTIONS[action]:
         return False
     if action in ("self", "submit") and assessment.is_submitted:

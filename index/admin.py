@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Node, ScoreEntry
+from index.models import (
+    Assessment,
+    Campaign,
+    Correction,
+    CriteriaSet,
+    FinalScore,
+    Node,
+    ScoreEntry,
+)
 
 
 class NodeInline(admin.TabularInline):
@@ -11,6 +19,21 @@ class NodeInline(admin.TabularInline):
               "lower_bound", "upper_bound", "source", "source_param", "evidence_required",
               "procedures_only", "parent", "area"]
     raw_id_fields = ["parent", "area"]
+
+    # A set with a campaign is changed in the portal's editor only (wording, in self-
+    # assessment) or not at all: the database refuses the rest (index/0004), so the admin
+    # shows its lines read-only rather than fail on save.
+    def _in_use(self, obj) -> bool:
+        return obj is not None and obj.edit_state() != CriteriaSet.EditState.OPEN
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if self._in_use(obj) else []
+
+    def has_add_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._in_use(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(CriteriaSet)
@@ -59,3 +82,10 @@ class ScoreEntryAdmin(ReadOnlyAdmin):
 @admin.register(FinalScore)
 class FinalScoreAdmin(ReadOnlyAdmin):
     list_display = ["assessment", "node", "score", "by_council", "decided_at"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    # Corrections are made on the assessment's page (they lock the line); here they are read.
+    list_display = ["assessment", "node", "old_score", "score", "corrected_by", "corrected_at"]
+    list_filter = ["phase"]

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from index.models import ZERO as ZERO_POINTS
 from index.models import Campaign, CriteriaSet, Node, points
-from index.sources import Computed
+from index.sources import SOURCE_CHOICES, Computed
 from solutions.evidence import ACCEPTED_HELP, validate_evidence
 from units.models import Unit
 
@@ -217,6 +219,17 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(campaign__isnull=True)
 
+    def clean_criteria_set(self):
+        """A set whose maxima do not add up cannot be used (the database refuses it too)."""
+        from index.services import check_tree, tree_of
+
+        criteria_set = self.cleaned_data["criteria_set"]
+        errors = check_tree(tree_of(criteria_set), criteria_set.total_points)
+        if errors:
+            raise ValidationError([_("This criteria set cannot be used yet: correct it in the "
+                                     "editor first.")] + errors)
+        return criteria_set
+
     def clean(self):
         cleaned = super().clean()
         dates = [cleaned.get(n) for n in self.Meta.fields[1:]]
@@ -289,4 +302,206 @@ class EvidenceLinkForm(forms.Form):
         if not any(cleaned.get(n) for n in ("progress_entry", "assignment", "document_number")):
             raise ValidationError(_("Choose a report's file, an assignment, or give a document "
                                     "number."))
+        return cleaned
+
+
+class CorrectionForm(forms.Form):
+    """A decided line's corrected final score, with its reason (mandatory)."""
+
+    score = forms.DecimalField(
+        label=_("Corrected final score"), localize=True, max_digits=9, decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a number (for example 2,5)."),
+                        "required": _("Give the corrected score."),
+                        "max_decimal_places": _("At most two decimals."),
+                        "max_digits": _("Enter a number (for example 2,5).")})
+    reason = forms.CharField(
+        label=_("Why the final score is corrected"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 40}),
+        error_messages={"required": _("Say why the final score is corrected.")})
+    document_number = forms.CharField(
+        label=_("Decision or document number"), required=False, max_length=120,
+        help_text=_("e.g. Quyết định số 215/QĐ-UBND"))
+    # The latest correction the person saw (empty: none): two corrections from the same state
+    # cannot both be recorded.
+    expected = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, node: Node, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node = node
+        self.fields["score"].help_text = _("0 to %(max)s") % {"max": _fmt(node.max_points)}
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why the final score is corrected."))
+        return reason
+
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        message = score_error(self.node, score)
+        if message:
+            raise ValidationError(message)
+        return score
+
+
+def _points_field(label, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, localize=True, max_digits=6, decimal_places=2, min_value=0,
+        max_value=1000,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 6, "autocomplete": "off"}),
+        error_messages={"invalid": _("Enter a number (for example 2,5)."),
+                        "max_decimal_places": _("At most two decimals.")},
+        **kwargs)
+
+
+class CriteriaSetForm(forms.ModelForm):
+    """A set's own fields; mirrors the database's rules on thresholds (A > B > C, A within
+    the total) so that they show as form errors."""
+
+    class Meta:
+        model = CriteriaSet
+        fields = ["year", "unit_kind", "name", "document", "total_points", "threshold_a",
+                  "threshold_b", "threshold_c", "rescale_exempt", "exempt_units"]
+        widgets = {"exempt_units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, wording_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("total_points", "threshold_a", "threshold_b", "threshold_c"):
+            self.fields[name] = _points_field(self.fields[name].label,
+                                              initial=self.fields[name].initial)
+        self.fields["year"].min_value = 2000
+        self.fields["year"].validators += [MinValueValidator(2000), MaxValueValidator(2100)]
+        if self.instance.pk:
+            # The year and the group define the set (and its units): fixed once made.
+            del self.fields["year"], self.fields["unit_kind"]
+            self.fields["exempt_units"].queryset = Unit.objects.filter(
+                kind=self.instance.unit_kind).order_by("code")
+            self.fields["exempt_units"].help_text = _(
+                "Units handling no administrative procedures: exempt from the lines marked "
+                "“only for units handling administrative procedures”.")
+        else:
+            del self.fields["exempt_units"]
+        if wording_only:  # the campaign is open: the set's name and document only
+            for name in list(self.fields):
+                if name not in ("name", "document"):
+                    del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        total, a, b, c = (cleaned.get(n) for n in ("total_points", "threshold_a", "threshold_b",
+                                                    "threshold_c"))
+        if None not in (total, a, b, c) and not (total > 0 and total >= a > b > c >= 0):
+            raise ValidationError(_("The classes must be ordered: total ≥ A > B > C ≥ 0."))
+        year, kind = cleaned.get("year"), cleaned.get("unit_kind")
+        if (not self.instance.pk and year and kind
+                and CriteriaSet.objects.filter(year=year, unit_kind=kind).exists()):
+            raise ValidationError(_("There is already a criteria set for this year and group "
+                                    "of units."))
+        return cleaned
+
+
+def parse_levels(text: str) -> list[Decimal]:
+    """ "0; 0,5; 1" -> [0, 0.5, 1]; ValueError when a value is not a number."""
+    values = []
+    for part in text.split(";"):
+        part = part.strip().replace(",", ".")
+        if part:
+            try:
+                values.append(Decimal(part))
+            except ArithmeticError:
+                raise ValueError(part) from None
+    return values
+
+
+class NodeForm(forms.Form):
+    """One line of a criteria set. Areas and criteria have a content and a maximum; components
+    also their scoring method and what it needs (levels; bounds of the formula; the data
+    source of a computed line), evidence, and whether only units with procedures are scored.
+    wording_only: the set's campaign is in self-assessment, only the content may change."""
+
+    content = forms.CharField(label=_("Content"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3, "cols": 50}))
+    max_points = _points_field(_("Maximum points"))
+    method = forms.ChoiceField(label=_("Scoring method"), choices=Node.Method.choices,
+                               initial=Node.Method.YES_NO)
+    levels = forms.CharField(
+        label=_("Levels (scale of levels)"), required=False, max_length=200,
+        help_text=_("The allowed scores separated by semicolons, e.g. 0; 0,5; 1."))
+    lower_bound = forms.DecimalField(
+        label=_("0 points at (formula, computed)"), localize=True, max_digits=9,
+        decimal_places=2, initial=ZERO_POINTS, required=False)
+    upper_bound = forms.DecimalField(
+        label=_("Full points at (formula, computed)"), localize=True, max_digits=9,
+        decimal_places=2, initial=Decimal("100"), required=False)
+    source = forms.ChoiceField(label=_("Data source (computed)"), required=False,
+                               choices=[("", "—"), *SOURCE_CHOICES])
+    source_param = forms.CharField(
+        label=_("Indicator's name (indicator source)"), required=False, max_length=200)
+    evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
+    procedures_only = forms.BooleanField(
+        label=_("Only for units handling administrative procedures"), required=False,
+        help_text=_("The set's exempt units are not scored on this line."))
+
+    COMPONENT_ONLY = ("method", "levels", "lower_bound", "upper_bound", "source",
+                      "source_param", "evidence_required", "procedures_only")
+
+    def __init__(self, *args, level: str, wording_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level = level
+        if level != Node.Level.COMPONENT:
+            for name in self.COMPONENT_ONLY:
+                del self.fields[name]
+        if wording_only:
+            for name in list(self.fields):
+                if name != "content":
+                    del self.fields[name]
+
+    @classmethod
+    def initial_of(cls, node: Node) -> dict:
+        initial = {name: getattr(node, name) for name in ("content", "max_points",
+                                                          *cls.COMPONENT_ONLY)}
+        initial["levels"] = node.levels_label if node.method == Node.Method.LEVELS else ""
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.level != Node.Level.COMPONENT or "method" not in self.fields:
+            return cleaned
+        method, maximum = cleaned.get("method"), cleaned.get("max_points")
+        if method == Node.Method.LEVELS:
+            try:
+                values = parse_levels(cleaned.get("levels") or "")
+            except ValueError:
+                self.add_error("levels", _("The levels must be numbers separated by "
+                                           "semicolons, e.g. 0; 0,5; 1."))
+                values = None
+            if values is not None:
+                if len(values) < 2:
+                    self.add_error("levels", _("Give at least two levels, e.g. 0; 1."))
+                elif maximum is not None and any(v < 0 or v > maximum for v in values):
+                    self.add_error("levels", _("Every level must be from 0 to the line's "
+                                               "maximum."))
+                elif any(v != points(v) for v in values):
+                    self.add_error("levels", _("At most two decimals."))
+                else:
+                    cleaned["levels"] = ";".join(f"{v:f}" for v in sorted(set(values)))
+        else:
+            cleaned["levels"] = ""
+        if method in (Node.Method.FORMULA, Node.Method.COMPUTED):
+            lower, upper = cleaned.get("lower_bound"), cleaned.get("upper_bound")
+            if lower is None or upper is None:
+                self.add_error("upper_bound", _("Give both bounds of the formula."))
+            elif upper <= lower:
+                self.add_error("upper_bound", _("Full points must be at a value above the "
+                                                "one that gives 0 points."))
+        else:
+            cleaned["lower_bound"], cleaned["upper_bound"] = ZERO_POINTS, Decimal("100")
+        if method == Node.Method.COMPUTED:
+            if not cleaned.get("source"):
+                self.add_error("source", _("A computed line needs its data source."))
+            elif cleaned["source"] == "indicator" and not cleaned.get("source_param"):
+                self.add_error("source_param", _("Name the indicator whose value is scored."))
+        else:
+            cleaned["source"] = cleaned["source_param"] = ""
         return cleaned

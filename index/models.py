@@ -92,6 +92,20 @@ class CriteriaSet(models.Model):
                 return letter
         return "D"
 
+    class EditState:
+        """What the editor may change (index.services, the criteria editor's rules)."""
+
+        OPEN = "open"        # no campaign: every change
+        WORDING = "wording"  # its campaign is in self-assessment: the lines' wording only
+        FROZEN = "frozen"    # its campaign is past self-assessment: nothing
+
+    def edit_state(self) -> str:
+        phase = Campaign.objects.filter(criteria_set=self).values_list("phase",
+                                                                       flat=True).first()
+        if phase is None:
+            return self.EditState.OPEN
+        return self.EditState.WORDING if phase == Phase.SELF else self.EditState.FROZEN
+
     def components(self):
         return self.nodes.filter(level=Node.Level.COMPONENT)
 
@@ -155,6 +169,16 @@ class Node(models.Model):
             ),
             models.CheckConstraint(name="node_bounds_ordered",
                                    condition=Q(upper_bound__gt=F("lower_bound"))),
+            models.CheckConstraint(name="node_levels_given",
+                                   condition=~Q(method="levels") | ~Q(levels="")),
+            models.CheckConstraint(name="node_computed_has_source",
+                                   condition=~Q(method="computed") | ~Q(source="")),
+            # An area is a root; a criterion or a component hangs under a parent in an area.
+            models.CheckConstraint(
+                name="node_parent_by_level",
+                condition=Q(level="area", parent__isnull=True, area__isnull=True)
+                | (~Q(level="area") & Q(parent__isnull=False, area__isnull=False)),
+            ),
         ]
 
     def __str__(self):
@@ -292,13 +316,14 @@ class AssessmentQuerySet(models.QuerySet):
         totals (Decimal, two places; rescaled for exempt units), the rank within the campaign
         (RANK(): ties share a rank) and the class by the set's thresholds.
 
-        appraised: the appraisers' score, else the unit's own. final: the council's score."""
+        appraised: the appraisers' score, else the unit's own. final: the council's score (or
+        the one written at publication), or the line's latest correction when it has one."""
         # One GROUP BY over the assessments' lines and their final scores (a line has at most
         # one): each sum is computed once whatever the expressions that use it.
         qs = self.annotate(
             self_raw=_line_sum("lines__self_score"),
             appraised_raw=_line_sum(Coalesce("lines__appraised_score", "lines__self_score")),
-            final_raw=_line_sum("lines__final__score"),
+            final_raw=_line_sum(Coalesce("lines__corrected_score", "lines__final__score")),
         ).annotate(
             self_total=_scaled(F("self_raw")),
             appraised_total=_scaled(F("appraised_raw")),
@@ -380,6 +405,11 @@ class Line(models.Model):
     explanation = models.TextField(_("unit's explanation"), max_length=2000, blank=True)
     proposed_score = models.DecimalField(_("score proposed by the unit"), max_digits=6,
                                          decimal_places=2, null=True, blank=True)
+    # The latest Correction's score, if the final score was corrected (written with it, in
+    # the same transaction; a trigger holds the two together): the line's effective final
+    # score is this, else its FinalScore's.
+    corrected_score = models.DecimalField(_("corrected final score"), max_digits=6,
+                                          decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment line")
@@ -391,7 +421,8 @@ class Line(models.Model):
                 name="line_scores_not_negative",
                 condition=(Q(self_score__isnull=True) | Q(self_score__gte=0))
                 & (Q(appraised_score__isnull=True) | Q(appraised_score__gte=0))
-                & (Q(proposed_score__isnull=True) | Q(proposed_score__gte=0)),
+                & (Q(proposed_score__isnull=True) | Q(proposed_score__gte=0))
+                & (Q(corrected_score__isnull=True) | Q(corrected_score__gte=0)),
             ),
         ]
 
@@ -469,6 +500,55 @@ class FinalScore(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.node.number}: {self.score}"
+
+
+class Correction(models.Model):
+    """A reasoned correction of a line's final score after the council's decision or after
+    publication (đính chính): a new row, never a change of the decided one. The line's
+    effective final score is its latest correction's (kept on Line.corrected_score for the
+    totals' one pass over the lines). Append-only (a trigger refuses UPDATE and
+    DELETE), chained: each names the correction it supersedes (none for the first), so two
+    coordinators correcting the same line from the same state cannot both succeed."""
+
+    line = models.ForeignKey(Line, verbose_name=_("line"), on_delete=models.PROTECT,
+                             related_name="corrections")
+    # assessment, node and area repeat the line's, for the sums by assessment and by area.
+    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"),
+                                   on_delete=models.PROTECT, related_name="corrections")
+    node = models.ForeignKey(Node, verbose_name=_("component"), on_delete=models.PROTECT,
+                             related_name="+")
+    area = models.ForeignKey(Node, verbose_name=_("area"), on_delete=models.PROTECT,
+                             related_name="+")
+    supersedes = models.OneToOneField("self", verbose_name=_("corrects"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase)
+    old_score = models.DecimalField(_("old score"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("corrected score"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("reason"), max_length=2000)
+    document_number = models.CharField(_("decision or document number"), max_length=120,
+                                       blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("final score correction")
+        verbose_name_plural = _("final score corrections")
+        ordering = ["corrected_at", "pk"]
+        constraints = [
+            # The first correction of a line (there can be one); later ones each supersede
+            # one (OneToOne: never two corrections of the same one).
+            models.UniqueConstraint(fields=["line"], condition=Q(supersedes__isnull=True),
+                                    name="correction_one_first_per_line"),
+            models.CheckConstraint(name="correction_not_negative",
+                                   condition=Q(score__gte=0, old_score__gte=0)),
+            models.CheckConstraint(name="correction_gives_reason", condition=~Q(reason="")),
+            models.CheckConstraint(name="correction_after_decision",
+                                   condition=Q(phase__in=[4, 5])),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.node.number}: {self.old_score} → {self.score}"
 
 
 def evidence_upload_to(evidence: "Evidence", filename: str) -> str:

@@ -8,11 +8,20 @@ computed); the sums by area are raw points (not rescaled), the columns of the of
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import formats
 from django.db.models.functions import Coalesce
 
-from index.models import Assessment, Campaign, CriteriaSet, FinalScore, Line, Node, Phase
+from index.models import (
+    Assessment,
+    Campaign,
+    Correction,
+    CriteriaSet,
+    FinalScore,
+    Line,
+    Node,
+    Phase,
+)
 
 
 @dataclass
@@ -23,6 +32,7 @@ class Row:
     area_final: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)  # per area: final, else appraised (text)
     totals: list = field(default_factory=list)  # self, appraised, final (text)
+    corrected: bool = False  # a final score of it was corrected after the decision
 
     def __getattr__(self, name):
         return getattr(self.__dict__["assessment"], name)
@@ -53,10 +63,15 @@ def summary(campaign: Campaign) -> Summary:
         rows[assessment_id].area_self[area_id] = self_sum
         rows[assessment_id].area_appraised[area_id] = appraised_sum
     if campaign.phase >= Phase.COUNCIL:
-        finals = (FinalScore.objects.filter(assessment__campaign=campaign).order_by()
-                  .values_list("assessment_id", "area_id").annotate(s=Sum("score")))
-        for assessment_id, area_id, final_sum in finals:
+        # A line's final score: its latest correction's, else the decided one (as in
+        # with_totals).
+        finals = (Line.objects.filter(assessment__campaign=campaign, final__isnull=False)
+                  .order_by().values_list("assessment_id", "node__area_id")
+                  .annotate(s=Sum(Coalesce("corrected_score", "final__score")),
+                            corrected=Count("corrected_score")))
+        for assessment_id, area_id, final_sum, corrected in finals:
             rows[assessment_id].area_final[area_id] = final_sum
+            rows[assessment_id].corrected |= bool(corrected)
     # Formatted here, once per figure: the template's floatformat costs more than the query.
     separator = formats.get_format("DECIMAL_SEPARATOR")
     for row in rows.values():
@@ -76,8 +91,10 @@ def fixed2(value: Decimal | None, separator: str = ".") -> str:
 class Item:
     node: Node
     line: Line | None = None
-    final: Decimal | None = None
+    final: Decimal | None = None  # the effective final score: the latest correction's
     final_by_council: bool = False
+    decided: Decimal | None = None  # the score decided (council or publication)
+    corrections: list = field(default_factory=list)
     computed: object = None
     history: list = field(default_factory=list)
 
@@ -128,12 +145,19 @@ def detail(assessment: Assessment, *, with_history: bool = True) -> Detail:
         lines_qs = lines_qs.prefetch_related("entries__author")
     lines = {line.node_id: line for line in lines_qs}
     finals = {f.node_id: f for f in FinalScore.objects.filter(assessment=assessment)}
+    corrections: dict[int, list[Correction]] = {}
+    for correction in (Correction.objects.filter(assessment=assessment)
+                       .select_related("corrected_by").order_by("pk")):
+        corrections.setdefault(correction.node_id, []).append(correction)
     items = []
     for node in nodes:
         item = Item(node, lines.get(node.pk))
         if node.pk in finals:
-            item.final = finals[node.pk].score
+            item.final = item.decided = finals[node.pk].score
             item.final_by_council = finals[node.pk].by_council
+            item.corrections = corrections.get(node.pk, [])
+            if item.line is not None and item.line.corrected_score is not None:
+                item.final = item.line.corrected_score
         if node.is_component and item.line is None:
             continue  # a line the unit is exempt from
         items.append(item)

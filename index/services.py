@@ -11,13 +11,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from index.models import (
     Assessment,
     Campaign,
+    Correction,
     CriteriaSet,
     Evidence,
     FinalScore,
@@ -26,8 +26,7 @@ from index.models import (
     Phase,
     ScoreEntry,
 )
-from units.access import APPRAISERS_GROUP, COORDINATORS_GROUP
-from units.models import Membership, Unit
+from units.models import Unit
 
 
 class RuleError(Exception):
@@ -155,6 +154,207 @@ def criteria_set_copy(*, source: CriteriaSet, year: int) -> CriteriaSet:
     return copy
 
 
+# --- The criteria editor -----------------------------------------------------------------------
+#
+# What may change depends on the set's campaign: without one, everything; while its campaign is
+# in self-assessment, only the wording of a line (units are scoring against the maxima and
+# methods announced when it opened, and their lines exist already); later, nothing (the
+# appraisal, the council and the ranking judge what was announced). Triggers (index/0004) hold
+# the same rule in the database.
+
+NODE_FIELDS = ("content", "max_points", "method", "levels", "lower_bound", "upper_bound",
+               "source", "source_param", "evidence_required", "procedures_only")
+WORDING_FIELDS = ("content",)
+CHILD_LEVEL = {None: Node.Level.AREA, Node.Level.AREA: Node.Level.CRITERION,
+               Node.Level.CRITERION: Node.Level.COMPONENT}
+
+
+EditState = CriteriaSet.EditState
+
+
+def edit_state(criteria_set: CriteriaSet) -> str:
+    return criteria_set.edit_state()
+
+
+def _lock_set(criteria_set: CriteriaSet, *, structure: bool) -> CriteriaSet:
+    """The set's row locked (edits of one set queue), refused when its campaign forbids."""
+    locked = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    state = edit_state(locked)
+    if state == EditState.FROZEN:
+        raise RuleError(_("This criteria set is used by a campaign past self-assessment: it "
+                          "can no longer be changed."))
+    if structure and state == EditState.WORDING:
+        raise RuleError(_("This criteria set's campaign is open: only the wording of its lines "
+                          "may change until the self-assessment ends."))
+    return locked
+
+
+ROMAN_NUMERALS = [(40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in ROMAN_NUMERALS:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def _renumber(criteria_set: CriteriaSet) -> None:
+    """Positions and STT from the tree's order: areas I, II ...; criteria 1, 2 ... through
+    the set; components <criterion>.1, .2 ... (the shape the XLSX import reads)."""
+    nodes = list(Node.objects.filter(criteria_set=criteria_set).order_by("position", "pk"))
+    children: dict[int | None, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    ordered: list[tuple[Node, str]] = []
+    criterion_count = 0
+    for a, area in enumerate(children.get(None, []), start=1):
+        ordered.append((area, roman(a)))
+        for criterion in children.get(area.pk, []):
+            criterion_count += 1
+            ordered.append((criterion, str(criterion_count)))
+            for c, component in enumerate(children.get(criterion.pk, []), start=1):
+                ordered.append((component, f"{criterion_count}.{c}"))
+    changed = [node for position, (node, number) in enumerate(ordered, start=1)
+               if (node.position, node.number) != (position, number)]
+    if not changed:
+        return
+    # Two passes: STT is unique in a set and PostgreSQL checks it row by row, so a swap
+    # ("1.1" <-> "1.2") goes through temporary numbers first.
+    for node in changed:
+        node.number = f"~{node.pk}"
+    Node.objects.bulk_update(changed, ["number"])
+    for position, (node, number) in enumerate(ordered, start=1):
+        node.position, node.number = position, number
+    Node.objects.bulk_update(changed, ["position", "number"])
+
+
+def _guarded(write):
+    """A write refused by a database rule (a trigger, a constraint) as a message."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError:
+        raise RuleError(_("The database refused this change to the criteria set: reload the "
+                          "page, someone may have changed it or opened a campaign on it.")) \
+            from None
+
+
+def criteria_set_new(*, year: int, unit_kind: str, name: str, document: str = "",
+                     total_points: Decimal = Decimal("100"), **thresholds) -> CriteriaSet:
+    """An empty set, to fill in line by line in the editor."""
+    if CriteriaSet.objects.filter(year=year, unit_kind=unit_kind).exists():
+        raise RuleError(_("There is already a criteria set for %(year)s and this group of "
+                          "units.") % {"year": year})
+    return _guarded(lambda: CriteriaSet.objects.create(
+        year=year, unit_kind=unit_kind, name=name, document=document,
+        total_points=total_points, **thresholds))
+
+
+def criteria_set_update(*, criteria_set: CriteriaSet, fields: dict,
+                        exempt_units=None) -> CriteriaSet:
+    """The set's own fields (name, total, thresholds, rescaling) and its exempt units; with a
+    campaign in self-assessment only its name and document."""
+    def write():
+        locked = _lock_set(criteria_set, structure=False)
+        wording_only = edit_state(locked) == EditState.WORDING
+        allowed = ("name", "document") if wording_only else tuple(fields)
+        refused = [name for name, value in fields.items()
+                   if name not in allowed and getattr(locked, name) != value]
+        if refused or (wording_only and exempt_units is not None
+                       and set(exempt_units) != set(locked.exempt_units.all())):
+            raise RuleError(_("This criteria set's campaign is open: only its name and "
+                              "document may change until the self-assessment ends."))
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        if exempt_units is not None and not wording_only:
+            locked.exempt_units.set(exempt_units)
+        return locked
+    return _guarded(write)
+
+
+def _area_under(parent: Node | None) -> Node | None:
+    if parent is None:
+        return None
+    return parent if parent.level == Node.Level.AREA else parent.area
+
+
+def node_add(*, criteria_set: CriteriaSet, parent: Node | None, fields: dict) -> Node:
+    """A new line as the last child of `parent` (an area when None): its level follows."""
+    def write():
+        locked = _lock_set(criteria_set, structure=True)
+        if parent is not None and parent.criteria_set_id != locked.pk:
+            raise RuleError(_("That line belongs to another criteria set."))
+        level = CHILD_LEVEL.get(parent.level if parent else None)
+        if level is None:
+            raise RuleError(_("A component has no lines under it."))
+        values = {k: v for k, v in fields.items() if k in NODE_FIELDS}
+        if level != Node.Level.COMPONENT:
+            values = {k: v for k, v in values.items() if k in ("content", "max_points")}
+        last = Node.objects.filter(criteria_set=locked).order_by("-position").first()
+        node = Node.objects.create(
+            criteria_set=locked, parent=parent,
+            area=_area_under(parent),
+            level=level, position=(last.position if last else 0) + 1,
+            number=f"~new{(last.pk if last else 0) + 1}", **values)
+        _renumber(locked)
+        node.refresh_from_db()
+        return node
+    return _guarded(write)
+
+
+def node_update(*, node: Node, fields: dict) -> Node:
+    """A line's fields; with the campaign in self-assessment its wording only."""
+    def write():
+        locked = _lock_set(node.criteria_set, structure=False)
+        current = Node.objects.select_for_update().get(pk=node.pk, criteria_set=locked)
+        wording_only = edit_state(locked) == EditState.WORDING
+        for name, value in fields.items():
+            if name not in NODE_FIELDS or getattr(current, name) == value:
+                continue
+            if wording_only and name not in WORDING_FIELDS:
+                raise RuleError(_("This criteria set's campaign is open: only the wording of "
+                                  "its lines may change until the self-assessment ends."))
+            setattr(current, name, value)
+        current.save()
+        return current
+    return _guarded(write)
+
+
+def node_move(*, node: Node, direction: str) -> Node:
+    """One place up or down among its siblings (its lines move with it)."""
+    def write():
+        locked = _lock_set(node.criteria_set, structure=True)
+        current = Node.objects.get(pk=node.pk, criteria_set=locked)
+        siblings = list(Node.objects.filter(criteria_set=locked, parent=current.parent_id)
+                        .order_by("position"))
+        index = [s.pk for s in siblings].index(current.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(siblings):
+            raise RuleError(_("Line %(number)s is already the first or the last of its "
+                              "level.") % {"number": current.number})
+        neighbour = siblings[other]
+        current.position, neighbour.position = neighbour.position, current.position
+        Node.objects.bulk_update([current, neighbour], ["position"])
+        _renumber(locked)
+        current.refresh_from_db()
+        return current
+    return _guarded(write)
+
+
+def node_delete(*, node: Node) -> int:
+    """A line and the lines under it; returns how many lines went."""
+    def write():
+        locked = _lock_set(node.criteria_set, structure=True)
+        deleted, by_model = Node.objects.filter(pk=node.pk, criteria_set=locked).delete()
+        _renumber(locked)
+        return by_model.get(Node._meta.label, 0)
+    return _guarded(write)
+
+
 # --- Campaigns ----------------------------------------------------------------------------------
 
 
@@ -169,8 +369,9 @@ def campaign_open(*, criteria_set: CriteriaSet, self_until: datetime.date,
                   appraisal_until: datetime.date, explanation_until: datetime.date,
                   council_until: datetime.date, units=None) -> Campaign:
     """The campaign, one assessment per unit and one line per component it is scored on."""
-    if criteria_set.maxima_total() != criteria_set.total_points:
-        raise RuleError(_("The components' maxima do not add up to the set's total."))
+    errors = check_tree(tree_of(criteria_set), criteria_set.total_points)
+    if errors:
+        raise RuleError(" ".join(errors))
     try:
         with transaction.atomic():
             campaign = Campaign.objects.create(
@@ -401,6 +602,55 @@ def assessment_decide(*, assessment: Assessment, user, inputs: dict[int, Decisio
     return len(inputs)
 
 
+def effective_final(line: Line) -> tuple[Decimal | None, Correction | None]:
+    """The line's final score as it stands: its latest correction's, else the decided one."""
+    latest = line.corrections.order_by("-pk").first()
+    if latest is not None:
+        return latest.score, latest
+    final = FinalScore.objects.filter(line=line).values_list("score", flat=True).first()
+    return final, None
+
+
+def correction_record(*, line: Line, user, score: Decimal, reason: str,
+                      document_number: str = "", expected: int | None) -> Correction:
+    """A reasoned correction of a decided line's final score: a new row (the decided score
+    and earlier corrections stay as they were). expected: the pk of the latest correction the
+    person saw (None for none): if another coordinator corrected the line in the meantime,
+    nothing is written and the message says so."""
+    try:
+        with transaction.atomic():
+            # The final score's row is the line's lock: corrections of one line queue here.
+            final = (FinalScore.objects.select_for_update(of=("self",))
+                     .select_related("assessment__campaign", "node").filter(line=line).first())
+            if final is None:
+                raise RuleError(_("Line %(number)s has no final score yet: the council decides "
+                                  "it first.") % {"number": line.node.number})
+            phase = final.assessment.campaign.phase
+            if phase < Phase.COUNCIL:
+                raise RuleError(_("A final score is corrected only after the council's "
+                                  "decision."))
+            old, latest = effective_final(line)
+            if old == score:
+                raise RuleError(_("Line %(number)s's final score is %(score)s already: nothing "
+                                  "to correct.") % {"number": line.node.number, "score": old})
+            if (latest.pk if latest else None) != expected:
+                raise RuleError(_("Someone corrected line %(number)s in the meantime (now "
+                                  "%(score)s): reload the page and check before correcting "
+                                  "again.") % {"number": line.node.number, "score": old})
+            correction = Correction.objects.create(
+                line=line, assessment_id=line.assessment_id, node_id=line.node_id,
+                area_id=final.area_id, supersedes=latest, phase=phase, old_score=old,
+                score=score, reason=reason, document_number=document_number,
+                corrected_by=user)
+            Line.objects.filter(pk=line.pk).update(corrected_score=score)
+            ScoreEntry.objects.create(line=line, phase=phase, old_score=old, new_score=score,
+                                      comment=reason, author=user)
+    except IntegrityError:
+        raise RuleError(_("Someone corrected line %(number)s at the same moment: reload the "
+                          "page to see it.") % {"number": line.node.number}) from None
+    return correction
+
+
 @transaction.atomic
 def evidence_link(*, line: Line, user, progress_entry=None, assignment=None,
                   document_number: str = "") -> Evidence:
@@ -417,25 +667,9 @@ def evidence_link(*, line: Line, user, progress_entry=None, assignment=None,
 
 
 def phase_reminder_recipients(*, campaign: Campaign):
-    """Who must be reminded in the campaign's current phase (for the update loop to send):
-    self-assessment: the members of units that have not submitted; appraisal: the appraisers;
-    explanation: the members of units with a line the appraisers changed; council: the
-    coordinators; after publication nobody."""
-    User = get_user_model()
-    people = User.objects.filter(is_active=True)
-    if campaign.phase == Phase.SELF:
-        units = campaign.assessments.filter(submitted_at__isnull=True).values("unit_id")
-    elif campaign.phase == Phase.EXPLANATION:
-        units = (Line.objects.filter(assessment__campaign=campaign)
-                 .exclude(appraised_score__isnull=True).exclude(appraised_score=F("self_score"))
-                 .values("assessment__unit_id"))
-    elif campaign.phase == Phase.APPRAISAL:
-        return people.filter(groups__name=APPRAISERS_GROUP).distinct().order_by("username")
-    elif campaign.phase == Phase.COUNCIL:
-        return people.filter(groups__name=COORDINATORS_GROUP).distinct().order_by("username")
-    else:
-        return people.none()
-    return people.filter(
-        pk__in=Membership.objects.filter(unit_id__in=units).values("user_id")
-    ).order_by("username")
+    """The people with work left in the campaign's current phase, whom the schedule reminds
+    before its end date (index.reminders, which says who they are)."""
+    from index.reminders import phase_groups
 
+    pks = {user.pk for group in phase_groups(campaign) for user in group.users}
+    return get_user_model().objects.filter(pk__in=pks).order_by("username")

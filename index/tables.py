@@ -225,7 +225,8 @@ def write_summary(summary) -> bytes:
 
 
 def write_detail(detail) -> bytes:
-    """One unit's lines: maximum, self, appraised, final, comments."""
+    """One unit's lines: maximum, self, appraised, final (the latest correction's, if any),
+    comments and the corrections (old → new: reason)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Chi tiet"
@@ -233,7 +234,7 @@ def write_detail(detail) -> bytes:
     sheet.append([assessment.unit.name])
     sheet.append([str(assessment.campaign)])
     _header(sheet, ["STT", "Nội dung", "Điểm tối đa", "Tự chấm", "Thẩm định", "Điểm cuối cùng",
-                    "Giải trình", "Ý kiến thẩm định"])
+                    "Giải trình", "Ý kiến thẩm định", "Đính chính"])
     for item in detail.items:
         line = item.line
         sheet.append([
@@ -241,6 +242,7 @@ def write_detail(detail) -> bytes:
             line.self_score if line else None, line.appraised if line else None,
             item.final, line.explanation if line else "",
             line.appraisal_comment if line else "",
+            "; ".join(f"{c.old_score} → {c.score}: {c.reason}" for c in item.corrections),
         ])
     sheet.append([])
     sheet.append(["", "Tổng", assessment.campaign.criteria_set.total_points,

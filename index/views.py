@@ -1,9 +1,13 @@
 """Pages of the PAR index: each view loads its object through index.access first."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -12,11 +16,14 @@ from index import access, results, services, sources, tables
 from index.forms import (
     AppraisalForm,
     CampaignForm,
+    CorrectionForm,
     CriteriaCopyForm,
     CriteriaImportForm,
+    CriteriaSetForm,
     DecisionForm,
     EvidenceLinkForm,
     ExplanationForm,
+    NodeForm,
     SelfAssessmentForm,
 )
 from index.models import Assessment, Campaign, CriteriaSet, Line, Node, Phase
@@ -147,6 +154,7 @@ def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria_set": criteria_set, "nodes": nodes, "total": total,
         "exempt": criteria_set.exempt_units.all(), "can_manage": is_coordinator(request.user),
         "copy_form": CriteriaCopyForm(source=criteria_set),
+        "edit_state": criteria_set.edit_state(),
     })
 
 
@@ -193,6 +201,163 @@ def criteria_set_copy(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(form.errors.get("year", [])))
     return redirect(source)
+
+
+# --- The criteria editor -----------------------------------------------------------------------
+
+
+@dataclass
+class EditorRow:
+    node: Node
+    children_sum: Decimal | None  # the maxima of the lines right under it (areas, criteria)
+    first: bool
+    last: bool
+
+    @property
+    def differs(self) -> bool:
+        return self.children_sum is not None and self.children_sum != self.node.max_points
+
+
+def _editor_rows(nodes: list[Node]) -> list[EditorRow]:
+    sums: dict[int, Decimal] = {}
+    siblings: dict[int | None, list[int]] = {}
+    for node in nodes:
+        siblings.setdefault(node.parent_id, []).append(node.pk)
+        if node.parent_id is not None:
+            sums[node.parent_id] = sums.get(node.parent_id, Decimal(0)) + node.max_points
+    return [EditorRow(node, None if node.is_component else sums.get(node.pk, Decimal(0)),
+                      siblings[node.parent_id][0] == node.pk,
+                      siblings[node.parent_id][-1] == node.pk) for node in nodes]
+
+
+def _to_editor(criteria_set: CriteriaSet, node_pk: int | None = None):
+    url = reverse("index:criteria-set-edit", args=[criteria_set.pk])
+    return redirect(f"{url}#node-{node_pk}" if node_pk else url)
+
+
+def criteria_set_create(request: HttpRequest) -> HttpResponse:
+    """A new, empty set, filled in line by line in the editor."""
+    access.require_coordinator(request.user)
+    form = CriteriaSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            criteria_set = services.criteria_set_new(**{
+                name: form.cleaned_data[name] for name in form.fields})
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The criteria set is created: add its areas, criteria "
+                                        "and components."))
+            return _to_editor(criteria_set)
+    return render(request, "index/criteriaset_form.html", {"form": form})
+
+
+def criteria_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor: the set's own fields, and its tree with the running total of maxima."""
+    criteria_set = access.get_criteria_set_for_edit(request.user, pk)
+    wording_only = criteria_set.state == CriteriaSet.EditState.WORDING
+    form = CriteriaSetForm(request.POST or None, instance=criteria_set,
+                           wording_only=wording_only)
+    if request.method == "POST" and form.is_valid():
+        fields = {n: v for n, v in form.cleaned_data.items() if n != "exempt_units"}
+        try:
+            services.criteria_set_update(criteria_set=criteria_set, fields=fields,
+                                         exempt_units=form.cleaned_data.get("exempt_units"))
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The criteria set is saved."))
+            return _to_editor(criteria_set)
+    criteria_set.refresh_from_db()
+    nodes = list(criteria_set.nodes.order_by("position"))
+    total = sum((n.max_points for n in nodes if n.is_component), Decimal(0))
+    return render(request, "index/criteriaset_edit.html", {
+        "criteria_set": criteria_set, "form": form, "rows": _editor_rows(nodes),
+        "total": total, "problems": services.check_tree(services.tree_of(criteria_set),
+                                                        criteria_set.total_points),
+        "wording_only": wording_only,
+    })
+
+
+def _parent(criteria_set: CriteriaSet, request: HttpRequest) -> Node | None:
+    raw = request.POST.get("parent") or request.GET.get("parent") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(Node, pk=int(raw), criteria_set=criteria_set,
+                             level__in=[Node.Level.AREA, Node.Level.CRITERION])
+
+
+def node_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new line: an area (no parent), a criterion under an area, a component under a
+    criterion; it goes last among its siblings."""
+    criteria_set = access.get_criteria_set_for_edit(request.user, pk, structure=True)
+    parent = _parent(criteria_set, request)
+    level = services.CHILD_LEVEL[parent.level if parent else None]
+    form = NodeForm(request.POST or None, level=level)
+    if request.method == "POST" and form.is_valid():
+        try:
+            node = services.node_add(criteria_set=criteria_set, parent=parent,
+                                     fields=form.cleaned_data)
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Line %(number)s is added.") % {"number": node.number})
+            return _to_editor(criteria_set, node.pk)
+    return render(request, "index/node_form.html", {
+        "criteria_set": criteria_set, "form": form, "parent": parent, "node": None,
+        "level": Node.Level(level).label})
+
+
+def node_edit(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    node = access.get_node_for_edit(request.user, pk, node_pk)
+    criteria_set = node.criteria_set
+    form = NodeForm(request.POST or None, level=node.level, initial=NodeForm.initial_of(node),
+                    wording_only=criteria_set.state == CriteriaSet.EditState.WORDING)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_update(node=node, fields=form.cleaned_data)
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Line %(number)s is saved.") % {"number": node.number})
+            return _to_editor(criteria_set, node.pk)
+    return render(request, "index/node_form.html", {
+        "criteria_set": criteria_set, "form": form, "parent": node.parent, "node": node,
+        "level": node.get_level_display()})
+
+
+@require_POST
+def node_move(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    node = access.get_node_for_edit(request.user, pk, node_pk, structure=True)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, _("Choose up or down."))
+        return _to_editor(node.criteria_set, node.pk)
+    try:
+        moved = services.node_move(node=node, direction=direction)
+    except services.RuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Line “%(content)s” is now %(number)s.") % {
+            "content": moved.content[:60], "number": moved.number})
+    return _to_editor(node.criteria_set, node.pk)
+
+
+def node_delete(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    node = access.get_node_for_edit(request.user, pk, node_pk, structure=True)
+    if request.method == "POST":
+        try:
+            count = services.node_delete(node=node)
+        except services.RuleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(count)s lines deleted.") % {"count": count})
+        return _to_editor(node.criteria_set)
+    below = Node.objects.filter(Q(parent=node) | Q(parent__parent=node)).count()
+    return render(request, "index/node_confirm_delete.html", {
+        "criteria_set": node.criteria_set, "node": node, "below": below})
 
 
 # --- Assessments --------------------------------------------------------------------------------
@@ -359,6 +524,35 @@ def assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(assessment)
         messages.error(request, _("Nothing was saved: correct the lines marked below."))
     return _lines_page(request, assessment, form, "index/assessment_decide.html")
+
+
+def line_correct(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:
+    """A coordinator corrects a decided line's final score: a new, reasoned row."""
+    assessment = access.get_assessment(request.user, pk, action="correct")
+    line = get_object_or_404(Line.objects.select_related("node"), assessment=assessment,
+                             node_id=node_pk, final__isnull=False)
+    current, latest = services.effective_final(line)
+    form = CorrectionForm(request.POST or None, node=line.node,
+                          initial={"expected": latest.pk if latest else None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correction_record(line=line, user=request.user, score=data["score"],
+                                       reason=data["reason"],
+                                       document_number=data["document_number"],
+                                       expected=data["expected"])
+        except services.RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Line %(number)s corrected: %(old)s → %(new)s.") % {
+                "number": line.node.number, "old": results.fixed2(current),
+                "new": results.fixed2(data["score"])})
+            return redirect(f"{assessment.get_absolute_url()}#line-{line.node_id}")
+    return render(request, "index/correction_form.html", {
+        "assessment": assessment, "campaign": assessment.campaign, "line": line, "form": form,
+        "current": current,
+        "corrections": line.corrections.select_related("corrected_by").order_by("pk"),
+    })
 
 
 def line_evidence(request: HttpRequest, pk: int, node_pk: int) -> HttpResponse:

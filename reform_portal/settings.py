@@ -263,6 +263,9 @@ NOTIFY_ESCALATE_PROVINCE_DAYS = env.int("NOTIFY_ESCALATE_PROVINCE_DAYS", default
 # Reminders before a reporting cut-off, in working days: communes and departments first.
 NOTIFY_REMINDER_FIRST_WORKING_DAYS = env.int("NOTIFY_REMINDER_FIRST_WORKING_DAYS", default=5)
 NOTIFY_REMINDER_SECOND_WORKING_DAYS = env.int("NOTIFY_REMINDER_SECOND_WORKING_DAYS", default=2)
+# The PAR index: working days before a phase's end date (D1..D4) that those with work left in
+# it are reminded (once per person, phase and campaign).
+INDEX_REMINDER_WORKING_DAYS = env.int("INDEX_REMINDER_WORKING_DAYS", default=3)
 # A message that could not be sent is retried after 1, 2, 4... minutes, at most this many times.
 NOTIFY_RETRY_BASE_SECONDS = env.int("NOTIFY_RETRY_BASE_SECONDS", default=60)
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)

@@ -311,6 +311,8 @@ SNAPSHOT_MODELS += [  # --- index
 ]
 
 
+SNAPSHOT_MODELS += [index_models.Correction]  # --- index (session 5)
+
 # --- reports and public
 from publication.models import PublicationEvent, PublishedPeriod  # noqa: E402
 from reports.models import PeriodNarrative  # noqa: E402
@@ -524,6 +526,40 @@ def _survey_texts(w) -> dict:
     for f in w.survey_draft.factors.all():
         data |= {f"f{f.pk}-title_vi": f.title_vi, f"f{f.pk}-title_en": f.title_en}
     return data
+
+
+# --- index (session 5): corrections (after publication every person reads the assessment, so
+# others get 403, not 404) and the criteria editor (coordinators; a frozen set: nobody).
+INDEX_CORRECT_GET = (LOGIN, 403, 403, 403, 200, 403, 200)
+NOBODY = (LOGIN, 403, 403, 403, 403, 403, 403)
+
+
+def _index_set(phase: str) -> Callable:
+    return lambda w, *_: {"pk": w.index_campaigns[phase].criteria_set_id}
+
+
+def _index_set_node(phase: str) -> Callable:
+    return lambda w, *_: {"pk": w.index_campaigns[phase].criteria_set_id,
+                          "node_pk": w.index_node[phase].pk}
+
+
+def _index_free_node(w, *_):
+    return {"pk": w.index_free_set.pk, "node_pk": w.index_free_set.nodes.get(number="1.2").pk}
+
+
+def _index_set_form(w, year=None) -> dict:
+    data = {"name": "Bộ chỉ số CCHC các sở", "document": "Quyết định 3323/QĐ-UBND",
+            "total_points": "100", "threshold_a": "90", "threshold_b": "80",
+            "threshold_c": "70", "rescale_exempt": "on"}
+    if year is not None:
+        data |= {"year": year, "unit_kind": "commune"}
+    return data
+
+
+def _index_node_form(w) -> dict:
+    return {"content": "Mức độ cụ thể của kế hoạch CCHC", "max_points": "20",
+            "method": "levels", "levels": "0; 10; 20", "lower_bound": "0",
+            "upper_bound": "100", "evidence_required": "on"}
 
 
 def _unit_rows(kwargs_on: Callable, get_a, get_b, post_a, post_b, data=None) -> list[Row]:
@@ -765,6 +801,45 @@ MATRIX: dict[str, list[Row]] = {
     # --- ux: the menu's reporting periods, the glossary
     "insight:period-current": [Row(_none, (LOGIN, 302, 302, 302, 302, 302, 302), NO_POST)],
     "insight:glossary": [Row(_none, READ_ALL, NO_POST)],
+    # --- index (session 5): corrections after the decision, the criteria editor. The free set
+    # has no campaign (every edit); the self-assessment campaign's set takes wording only (its
+    # tree's pages 403); the appraisal campaign's set is frozen (every page 403).
+    "index:line-correct": _unit_rows(
+        lambda o: lambda w, *_: {"pk": getattr(w, f"index_published_{o.lower()}").pk,
+                                 "node_pk": w.index_node["published"].pk},
+        INDEX_CORRECT_GET, INDEX_CORRECT_GET, COORDINATORS_WRITE, COORDINATORS_WRITE,
+        lambda w, *_: {"score": "0", "reason": "Đính chính theo Quyết định 215/QĐ-UBND",
+                       "document_number": "215/QĐ-UBND"}),
+    "index:criteria-set-create": [Row(_none, COORDINATORS_READ, COORDINATORS_WRITE,
+                                      lambda w, *_: _index_set_form(w, year=w.today.year + 9))],
+    "index:criteria-set-edit": [
+        Row(_pk("index_free_set"), COORDINATORS_READ, COORDINATORS_WRITE,
+            lambda w, *_: _index_set_form(w)),
+        Row(_index_set("self"), COORDINATORS_READ, COORDINATORS_WRITE,
+            lambda w, *_: {"name": "Bộ chỉ số (đã sửa tên)", "document": "QĐ 3323"}),
+        Row(_index_set("appraisal"), NOBODY, NOBODY, lambda w, *_: {"name": "Sửa"}),
+    ],
+    "index:node-create": [
+        Row(_pk("index_free_set"), COORDINATORS_READ, COORDINATORS_WRITE,
+            lambda w, *_: {"content": "Cải cách tài chính công", "max_points": "0"}),
+        Row(_index_set("self"), NOBODY, NOBODY,
+            lambda w, *_: {"content": "Cải cách tài chính công", "max_points": "0"}),
+    ],
+    "index:node-edit": [
+        Row(_index_free_node, COORDINATORS_READ, COORDINATORS_WRITE,
+            lambda w, *_: _index_node_form(w)),
+        Row(_index_set_node("self"), COORDINATORS_READ, COORDINATORS_WRITE,
+            lambda w, *_: {"content": "Mức độ cụ thể của kế hoạch (sửa lời văn)"}),
+        Row(_index_set_node("appraisal"), NOBODY, NOBODY, lambda w, *_: _index_node_form(w)),
+    ],
+    "index:node-move": [
+        Row(_index_free_node, NO_GET, COORDINATORS_WRITE, lambda w, *_: {"direction": "up"}),
+        Row(_index_set_node("self"), NO_GET, NOBODY, lambda w, *_: {"direction": "up"}),
+    ],
+    "index:node-delete": [
+        Row(_index_free_node, COORDINATORS_READ, COORDINATORS_WRITE),
+        Row(_index_set_node("self"), NOBODY, NOBODY),
+    ],
 }
 
 

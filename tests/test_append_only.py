@@ -77,9 +77,10 @@ def test_the_triggers_are_installed(db):
         )
         tables = [row[0] for row in cursor.fetchall()]
     # Comments and reminders too (tests/test_notifications_views.py tries them), and the PAR
-    # index's score history and final scores (tests/test_index_constraints.py).
+    # index's score history, final scores (tests/test_index_constraints.py) and corrections
+    # (tests/test_index_corrections.py).
     assert tables == sorted([*TABLES.values(), "solutions_comment", "solutions_reminder",
-                             "index_scoreentry", "index_finalscore"])
+                             "index_scoreentry", "index_finalscore", "index_correction"])
 
 
 @pytest.mark.parametrize("model", MODELS, ids=ids)

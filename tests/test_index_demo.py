@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg
 
 from demo import index as demo_index
-from index.models import Assessment, Campaign, CriteriaSet, Node, Phase
+from index.models import Assessment, Campaign, Correction, CriteriaSet, Node, Phase
 from demo.loader import load_demo
 from units.access import APPRAISERS_GROUP
 
@@ -51,6 +51,11 @@ def test_the_demo_runs_a_published_and_a_current_campaign(loaded):
     assert current.assessments.filter(submitted_at__isnull=False).count() == 1
     exempt = Assessment.objects.get(campaign__in=published, unit__code="TTR")
     assert exempt.exempt and exempt.max_total < 100
+    # One reasoned correction after publication in each published campaign
+    corrections = Correction.objects.filter(assessment__campaign__in=published)
+    assert sorted(corrections.values_list("assessment__campaign_id", flat=True)) == sorted(
+        published.values_list("pk", flat=True))
+    assert all(c.score > c.old_score and c.reason for c in corrections)
 
 
 def test_a_second_run_creates_nothing(loaded):

@@ -30,6 +30,7 @@ def campaigns(coordinator):
 PAGES = {
     # session, the person, the person's groups, the bell's unread count, the campaign, the
     # areas, the assessments with totals and ranks, the sums by area of lines, of final scores
+    # (corrected where corrected)
     "index:campaign-results": 9,
     "index:campaign-summary-xlsx": 7,
     # session, the person, the person's groups, the bell's unread count, the campaign, the
@@ -47,7 +48,7 @@ def test_campaign_pages_issue_a_fixed_number_of_queries(name, campaigns, as_lead
 def test_an_assessments_page_is_constant_in_its_lines(campaigns, as_leader):
     # session, user, groups, the assessment with its campaign and unit, the viewer's role,
     # the nodes, the lines with their evidence (3 prefetches) and history (2 prefetches), the
-    # final scores, the totals and rank, last year's assessment
+    # final scores, the corrections, the totals and rank, last year's assessment
     counts = []
     for campaign in campaigns:
         assessment = campaign.assessments.order_by("pk").first()

@@ -19,6 +19,13 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
+def wide_elements(page) -> list[str]:
+    """The elements that stick out on the right (to say what scrolls sideways)."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8)
+        .map(e => e.tagName + '.' + e.className)""")
+
+
 def shoot(page, name: str) -> None:
     """The page at 1366 and at 390 px; at 390 nothing may scroll sideways."""
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -29,8 +36,8 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=str(path), full_page=True, timeout=60000)
         assert path.stat().st_size > 5000
         if width == 390:
-            assert page.evaluate(
-                "document.documentElement.scrollWidth <= window.innerWidth"), name
+            fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            assert fits, (name, wide_elements(page))
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
@@ -161,6 +168,77 @@ def test_a_full_cycle_with_exports(page, live_server, login, people):
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     lines = {row[0]: row for row in sheet.iter_rows(values_only=True) if row and row[0]}
     assert lines["1.2"][3:6] == (20, 10, 20)
+
+    # After publication, a coordinator corrects the other unit's line 2.1 (0 -> 30): a reason
+    # is required; the results page then shows its new total
+    _as(login, page, live_server, "coord")
+    page.goto(f"{live_server.url}/index/campaigns/{campaign.pk}/results/")
+    row = page.locator("table.index-summary tbody tr", has_text="Tài chính")
+    assert "0,00" in row.inner_text() and "30,00" not in row.inner_text()
+    page.goto(f"{live_server.url}/index/assessments/{theirs.pk}/")
+    page.click(f"#line-{nodes['2.1']} a[href$='/correct/']")
+    page.wait_for_load_state()
+    page.fill("input[name=score]", "30")
+    page.click("main form button[type=submit]")  # no reason: refused
+    page.wait_for_load_state()
+    assert page.locator(".field--error textarea[name=reason]").count() == 1
+    shoot(page, "index-correction")
+    page.fill("textarea[name=reason]", "Đơn vị đã công khai đủ TTHC, bổ sung sau hội đồng")
+    page.fill("input[name=document_number]", "Quyết định số 215/QĐ-UBND")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert "0,00 → 30,00" in page.locator(f"#line-{nodes['2.1']}").inner_text()
+    page.goto(f"{live_server.url}/index/campaigns/{campaign.pk}/results/")
+    row = page.locator("table.index-summary tbody tr", has_text="Tài chính")
+    assert "30,00" in row.inner_text()
+    shoot(page, "index-results-corrected")
+
+
+def test_the_criteria_editor(page, live_server, login, people):
+    """A coordinator builds a set line by line, sees that the maxima do not add up yet, fixes
+    them and reorders a component."""
+    _as(login, page, live_server, "coord")
+    page.goto(f"{live_server.url}/index/criteria/new/")
+    page.fill("input[name=year]", "2027")
+    page.select_option("select[name=unit_kind]", "commune")
+    page.fill("input[name=name]", "Bộ chỉ số CCHC cấp xã năm 2027")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url.endswith("/edit/")
+
+    def add(link_text: str, row_text: str | None, **fields):
+        scope = page.locator("table.criteria-editor tr", has_text=row_text) if row_text \
+            else page.locator("main")
+        scope.locator(f"a:text-is('{link_text}')").first.click()
+        page.wait_for_load_state()
+        for name, value in fields.items():
+            if name == "method":
+                page.select_option("select[name=method]", value)
+            else:
+                page.fill(f"[name={name}]", value)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+
+    add("Thêm lĩnh vực", None, content="Công tác chỉ đạo, điều hành CCHC", max_points="100")
+    add("Thêm tiêu chí", "Công tác chỉ đạo", content="Kế hoạch CCHC năm", max_points="100")
+    add("Thêm tiêu chí thành phần", "Kế hoạch CCHC năm", content="Ban hành kế hoạch đúng hạn",
+        max_points="40", method="yes_no")
+    assert page.locator(".editor-total--differs").count() == 1  # 40 of 100
+    add("Thêm tiêu chí thành phần", "Kế hoạch CCHC năm", content="Mức độ hoàn thành kế hoạch",
+        max_points="60", method="levels", levels="0; 30; 60")
+    assert page.locator(".editor-total--differs").count() == 0
+    page.locator("table.criteria-editor tr", has_text="Mức độ hoàn thành").locator(
+        "button[aria-label]").first.click()  # up
+    page.wait_for_load_state()
+    numbers = page.locator("table.criteria-editor tbody tr td:first-child").all_inner_texts()
+    assert numbers == ["I", "1", "1.1", "1.2"]
+    assert "Mức độ hoàn thành" in page.locator("tr", has_text="1.1").first.inner_text() or \
+        "Mức độ hoàn thành" in page.locator("table.criteria-editor tbody tr").nth(2).inner_text()
+    shoot(page, "index-editor")
+    page.locator("table.criteria-editor tbody tr").nth(2).locator("a", has_text="Sửa").first \
+        .click()
+    page.wait_for_load_state()
+    shoot(page, "index-editor-line")
 
 
 def test_the_demo_results_for_the_appraiser(page, live_server, login, demo):
