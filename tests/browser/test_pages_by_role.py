@@ -131,6 +131,27 @@ def test_dashboard_first_screen_and_the_folded_menu(demo, live_server, browser):
     context.close()
 
 
+def test_the_menu_never_runs_under_the_tools(demo, live_server, browser):
+    """The longest menus (the admin's and the coordinator's), in both languages, at widths
+    where the menu shows: no link overlaps the language switch, the bell or the person."""
+    for role in ("admin", "coordinator"):
+        for language in LANGUAGES:
+            context, page = _logged_in(browser, live_server, role, language)
+            for width in (1366, 1180):
+                page.set_viewport_size({"width": width, "height": 768})
+                page.goto(f"{live_server.url}/")
+                tools = page.locator(".topbar__tools").bounding_box()
+                links = page.locator(".mainnav a")
+                assert links.count() >= 9, (role, links.count())
+                for i in range(links.count()):
+                    box = links.nth(i).bounding_box()
+                    apart = (box["x"] + box["width"] <= tools["x"]
+                             or box["y"] >= tools["y"] + tools["height"])
+                    assert apart, (role, language, width, links.nth(i).inner_text(), box, tools)
+                    assert box["x"] + box["width"] <= width, (role, language, width, box)
+            context.close()
+
+
 def test_staff_vinh_lands_on_my_assignments(demo, live_server, browser):
     context, page = _logged_in(browser, live_server, "staff.vinh", "vi")
     assert page.url == f"{live_server.url}/my/"
