@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reports import wording
-from reports.figures import PeriodFigures, overdue_areas
+from reports.figures import PeriodFigures, area_tasks, overdue_areas
 from reports.models import PeriodNarrative
 from reports.wording import clean
 
@@ -30,6 +30,7 @@ TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 CLASS_WIDTHS = [12, 51, 15, 17, 17, 18, 15, 20]
 OVERDUE_WIDTHS = [12, 62, 38, 17, 20, 16]
 INDICATOR_WIDTHS = [12, 73, 28, 28, 24]
+TASK_WIDTHS = [12, 75, 48, 30]
 HEADER_WIDTHS = [65, 100]
 SIGNATURE_WIDTHS = [85, 80]
 
@@ -238,7 +239,10 @@ def _results(document, figures: PeriodFigures) -> None:
     _table(document, *wording.area_table(figures), CLASS_WIDTHS, total_row=True)
 
     by_area = {row["id"]: row for row in data["by_area"]}
-    areas_of = overdue_areas(data)
+    lists = area_tasks(data)
+    if lists is None:
+        _body(document, wording.NO_TASK_LISTS)
+        areas_of = overdue_areas(data)
     for number, area in enumerate(data["areas"], 1):
         row = by_area.get(area["id"])
         _paragraph(document, f"{number}. {wording.area_name(area['label'])}", bold=True,
@@ -247,6 +251,12 @@ def _results(document, figures: PeriodFigures) -> None:
             _body(document, "Không có nhiệm vụ đến hạn trong kỳ.")
             continue
         _body(document, wording.class_sentence(row))
+        if lists is not None:
+            for kind, tasks in lists.get(area["id"], {}).items():
+                if tasks:
+                    _body(document, wording.task_sentence(kind, tasks))
+            continue
+        # A report frozen before the task lists: its overdue rows still name the tasks.
         late = [r for r in data["overdue"] if areas_of.get(r["assignment"]) == area["id"]]
         if late:
             listed = "; ".join(
@@ -276,7 +286,14 @@ def _table(document, header: list[str], rows: list[list], widths: list[int], *,
     marker = OxmlElement("w:tblHeader")
     marker.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(marker)
+    groups = []
     for index, values in enumerate(rows):
+        if isinstance(values, wording.Group):
+            row = table.add_row()
+            groups.append(row)
+            _cell(row.cells[0], [(str(values), {"bold": True, "align": WD_ALIGN_PARAGRAPH.LEFT})],
+                  size=TABLE_PT)
+            continue
         bold = total_row and index == len(rows) - 1
         cells = table.add_row().cells
         for position, (cell, value) in enumerate(zip(cells, values, strict=True)):
@@ -285,6 +302,9 @@ def _table(document, header: list[str], rows: list[list], widths: list[int], *,
                      else WD_ALIGN_PARAGRAPH.CENTER)
             _cell(cell, [(str(value), {"bold": bold})], size=TABLE_PT, align=align)
     _fixed_widths(table, widths)
+    for row in groups:  # merged after the widths are set: one cell across the table
+        row.cells[0].merge(row.cells[-1])
+        row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
     _paragraph(document, "", size=6)
 
 
@@ -346,3 +366,12 @@ def _annexes(document, figures: PeriodFigures, narrative: PeriodNarrative) -> No
         _table(document, header, rows, OVERDUE_WIDTHS)
     else:
         _body(document, "Không có nhiệm vụ quá hạn đến hết kỳ báo cáo.")
+    _annex_head(document, "III", "DANH MỤC NHIỆM VỤ HOÀN THÀNH ĐÚNG HẠN, HOÀN THÀNH QUÁ HẠN VÀ "
+                "QUÁ HẠN THEO LĨNH VỰC (THEO ĐƠN VỊ CHỦ TRÌ)", narrative, figures)
+    header, rows = wording.task_table(figures)
+    if area_tasks(figures.data) is None:
+        _body(document, wording.NO_TASK_LISTS)
+    elif rows:
+        _table(document, header, rows, TASK_WIDTHS)
+    else:
+        _body(document, "Không có nhiệm vụ hoàn thành hoặc quá hạn trong kỳ.")
