@@ -41,8 +41,10 @@ LIST_WORDS = {
 }
 RESULT_WORDS = {"on_time": "Hoàn thành đúng hạn", "late": "Hoàn thành quá hạn",
                 "overdue": "Quá hạn"}
-# The tasks named in an area's paragraph of section II; Annex III names them all.
+# The tasks named in an area's paragraph of section II, and the units named for each (a task
+# given to every district would fill half a page); Annex III names them all.
 NARRATIVE_TASKS = 5
+NARRATIVE_UNITS = 3
 NO_TASK_LISTS = (
     "Kỳ báo cáo này được khóa sổ trước khi Cổng lưu danh sách nhiệm vụ theo từng lĩnh vực, nên "
     "báo cáo chỉ nêu số lượng; các nhiệm vụ quá hạn được liệt kê tại Phụ lục II."
@@ -134,8 +136,13 @@ def overdue_table(figures: PeriodFigures) -> tuple[list[str], list[list]]:
     return ["STT", "Nhiệm vụ", "Đơn vị", "Vai trò", "Hạn", "Số ngày quá hạn"], rows
 
 
-def task_name(task: dict) -> str:
-    units = ", ".join(name for name in task["unit_names"] if name)
+def task_name(task: dict, cap: int | None = NARRATIVE_UNITS) -> str:
+    """ "2.1 Số hóa hồ sơ (Sở Tư pháp, Huyện Anh Sơn, Sở Y tế và 12 đơn vị khác)" """
+    names = [name for name in task["unit_names"] if name]
+    shown = names if cap is None or len(names) <= cap else names[:cap]
+    units = ", ".join(shown)
+    if len(shown) < len(names):
+        units += f" và {len(names) - len(shown)} đơn vị khác"
     return f"{task['task_code']} {task['task_title']}" + (f" ({units})" if units else "")
 
 
@@ -156,12 +163,13 @@ def task_table(figures: PeriodFigures) -> tuple[list[str], list]:
     by_area = area_tasks(figures.data) or {}
     rows: list = []
     number = 0
-    for area in figures.data["areas"]:
+    for index, area in enumerate(figures.data["areas"], 1):
         lists = by_area.get(area["id"], {})
         tasks = [(kind, task) for kind in LIST_WORDS for task in lists.get(kind, [])]
         if not tasks:
             continue
-        rows.append(Group(area["label"]))
+        # Numbered as in section II and Table 1 (1, 2, ...), not by the area's own number.
+        rows.append(Group(f"{index}. {area_name(area['label'])}"))
         for kind, task in tasks:
             number += 1
             rows.append([number, f"{task['task_code']} {task['task_title']}",

@@ -241,3 +241,28 @@ def test_public_page_and_json_show_the_published_lists(anonymous, coordinator, w
     assert re.search(r"Rà soát văn bản\s*<span class=\"muted\">\(Sở", text)
     dictionary = anonymous.get(reverse("public:data-dictionary")).content.decode()
     assert "lead_units" in dictionary
+
+
+def test_a_task_of_many_units_names_three_in_the_narrative_and_all_in_annex_iii(
+        as_coordinator, coordinator):
+    from insight.services import close_period
+
+    year = datetime.date.today().year - 1
+    plan = PlanFactory(year=year)
+    area = ReformAreaFactory(plan=plan, number=1, name="Cải cách thể chế")
+    task = TaskFactory(plan=plan, area=area, code="1.1", title="Việc chung",
+                       due_date=datetime.date(year, 3, 1))
+    units = [UnitFactory(name=f"Huyện Thử {n}") for n in range(1, 6)]
+    for unit in units:
+        AssignmentFactory(task=task, unit=unit)
+    ensure_periods(plan)
+    period = plan.periods.get(kind=ReportingPeriod.Kind.YEAR)
+    close_period(period=period, user=coordinator)
+    document = _docx(as_coordinator, period)
+    sentence = next(p for p in _paragraphs(document) if p.startswith("Nhiệm vụ quá hạn ("))
+    assert sentence == ("Nhiệm vụ quá hạn (1 nhiệm vụ): 1.1 Việc chung (Huyện Thử 1, "
+                        "Huyện Thử 2, Huyện Thử 3 và 2 đơn vị khác).")
+    annex = document.tables[-1].rows[-1].cells
+    assert annex[2].text == ", ".join(u.name for u in units)
+    # Short rows never break across two pages (the header repeats on each page instead).
+    assert "cantSplit" in document.tables[-1].rows[-1]._tr.xml
