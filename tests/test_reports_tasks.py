@@ -266,3 +266,25 @@ def test_a_task_of_many_units_names_three_in_the_narrative_and_all_in_annex_iii(
     assert annex[2].text == ", ".join(u.name for u in units)
     # Short rows never break across two pages (the header repeats on each page instead).
     assert "cantSplit" in document.tables[-1].rows[-1]._tr.xml
+
+
+def test_a_drafts_annex_lists_every_overdue_row_not_the_pages_first_ones(
+        as_coordinator, coordinator, unit_a, unit_b, monkeypatch):
+    """The open period's page keeps the first overdue rows only (live_report); the draft
+    report is the whole document closing would freeze, so Annex II lists them all."""
+    from insight import reports as period_reports
+
+    monkeypatch.setattr(period_reports.live_report, "__defaults__", (None, 1))
+    year = datetime.date.today().year - 1
+    plan = PlanFactory(year=year)
+    area = ReformAreaFactory(plan=plan, number=1)
+    for n in (1, 2, 3):
+        AssignmentFactory(task=TaskFactory(plan=plan, area=area, code=f"1.{n}",
+                                           due_date=datetime.date(year, 2, n)), unit=unit_a)
+    ensure_periods(plan)
+    q1 = plan.periods.get(kind=ReportingPeriod.Kind.Q1)
+    assert len(period_reports.live_report(q1)["overdue"]) == 1  # the page's shortened list
+    figures = figures_for(q1, coordinator)
+    assert figures.draft and len(figures.data["overdue"]) == figures.data["totals"]["overdue"] == 3
+    annex = _docx(as_coordinator, q1).tables[-2]
+    assert [row.cells[1].text.split()[0] for row in annex.rows[1:]] == ["1.1", "1.2", "1.3"]
