@@ -336,3 +336,18 @@ def test_the_demo_publishes_a_closed_period_with_its_report(db, monkeypatch, ano
     assert page.status_code == 200
     assert year_2024.narrative.signer_name.encode() not in page.content
     assert isinstance(published.published_at, datetime.datetime)
+
+
+def test_indicator_figures_use_the_readers_decimal_mark(anonymous, published):
+    from django.utils import translation
+
+    from publication.templatetags.public_tags import number
+
+    url = reverse("public:period-detail", args=[published.period.pk])
+    assert "97,5 %" in anonymous.get(url).content.decode()
+    with translation.override(translation.get_language()):
+        english = anonymous.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "97.5 %" in english and "97,5" not in english
+    with translation.override("vi"):
+        assert (number("86.5"), number("100"), number(None), number("x")) == (
+            "86,5", "100", "", "x")
