@@ -45,8 +45,10 @@ def figures_for(period: ReportingPeriod, user) -> PeriodFigures:
     A draft is the whole document that closing would freeze now (every overdue row, the task
     lists), not the open page's shortened one: the report names every task it counts."""
     draft = frozen_data(period) is None
-    if draft and can_read_all(user):
-        data = {**period_reports.period_report(period), "scoped": False}
+    if draft:
+        # Scoped as report_for() scopes it (the report's views admit read-all roles only).
+        scope = None if can_read_all(user) else Assignment.objects.for_user(user)
+        data = {**period_reports.period_report(period, scope), "scoped": scope is not None}
     else:
         data = period_reports.report_for(period, user)
     return PeriodFigures(period=period, data=data, draft=draft,
