@@ -111,7 +111,14 @@ def test_period_page_shows_the_report_links_by_role(demo, live_server, page, log
             if not href.endswith(".pdf"):  # LibreOffice is tested once, elsewhere
                 response = page.request.get(f"{live_server.url}{href}")
                 assert response.status == 200, href
+    # No menu link runs under the language switch, the bell or the name (a coordinator's menu
+    # is long: it wraps).
+    tools = page.locator(".topbar__tools").bounding_box()
+    for box in (link.bounding_box() for link in page.locator(".mainnav a").all()):
+        assert (box["x"] + box["width"] <= tools["x"] or box["y"] >= tools["y"] + tools["height"]
+                or box["y"] + box["height"] <= tools["y"]), (box, tools)
     _shoot(page, f"period-{username}", 1366)
+    page.screenshot(path=str(SCREENSHOTS / f"period-{username}-1366-top.png"))
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
