@@ -45,9 +45,11 @@ from units.access import can_read_all
 from units.models import Membership, Unit
 
 # Bump when the shape of the data changes; frozen reports keep the old one. 2: extended_late
-# (reports frozen before it read it as 0: they did not count it).
-SCHEMA = 2
+# (reports frozen before it read it as 0: they did not count it). 3: task_lists (reports frozen
+# before it have none: the official report says so instead of naming the tasks).
+SCHEMA = 3
 COUNTS = ["total", *CLASSES, "extended_late"]
+LISTED = ("on_time", "late", "overdue")  # the classes whose tasks the report names
 OVERDUE_KEPT = 100  # an open period's overdue rows kept for its page (the files list them all)
 
 
@@ -104,6 +106,7 @@ def period_report(period: ReportingPeriod, assignments: QuerySet | None = None) 
     ]
     data = _document(period, overdue_rows(period, base), {c["unit"] for c in cells})
     data["cells"] = cells
+    data["task_lists"] = task_lists(base)
     return _breakdowns(data)
 
 
@@ -164,6 +167,44 @@ def overdue_rows(period: ReportingPeriod, base: QuerySet, limit: int | None = No
         }
         for row in rows
     ]
+
+
+def task_lists(base: QuerySet) -> list[dict]:
+    """The tasks done on time, done late and overdue, with their lead units, by reform area
+    (`base` from due_in_period()): what section II of the official report names.
+
+    A task is judged by its lead assignments due in the period (by all of them if it has no
+    lead there): overdue if one of them is overdue (its units: the overdue ones); done when all
+    are done, late if one was done late (its units: all of them); otherwise it is in progress
+    and not listed. Units are ids of the report's "units" (their names frozen there). One query.
+    """
+    rows = (
+        base.order_by(Length("task__code"), "task__code", "task", "unit__name", "unit")
+        .values("task", "task__code", "task__title", "task__area", "unit", "role",
+                "is_on_time", "is_late", "is_overdue")
+    )
+    tasks: dict[int, dict] = {}
+    for row in rows:
+        task = tasks.setdefault(row["task"], {"row": row, "lead": [], "all": []})
+        task["all"].append(row)
+        if row["role"] == Assignment.Role.LEAD:
+            task["lead"].append(row)
+    items = []
+    for task in tasks.values():
+        judged = task["lead"] or task["all"]
+        overdue = [r["unit"] for r in judged if r["is_overdue"]]
+        if overdue:
+            kind, units = "overdue", overdue
+        elif all(r["is_on_time"] or r["is_late"] for r in judged):
+            kind = "late" if any(r["is_late"] for r in judged) else "on_time"
+            units = [r["unit"] for r in judged]
+        else:
+            continue
+        first = task["row"]
+        items.append({"area": first["task__area"], "class": kind, "task": first["task"],
+                      "task_code": first["task__code"], "task_title": first["task__title"],
+                      "units": list(dict.fromkeys(units))})
+    return items
 
 
 def _document(period: ReportingPeriod, overdue: list, unit_ids) -> dict:
@@ -262,6 +303,11 @@ def restrict(data: dict, unit_ids) -> dict:
         "overdue": [row for row in data["overdue"] if row["unit"] in unit_ids],
         "province_totals": data["totals"],
     }
+    if "task_lists" in data:
+        restricted["task_lists"] = [
+            {**item, "units": [u for u in item["units"] if u in unit_ids]}
+            for item in data["task_lists"] if unit_ids.intersection(item["units"])
+        ]
     return _breakdowns(restricted)
 
 

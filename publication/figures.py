@@ -9,11 +9,12 @@ from django.core.cache import caches
 from django.db.models import Max
 
 from publication.models import PublicationEvent, PublishedPeriod
-from reports.figures import CLASSES, done_share, frozen_figures, unit_kinds
+from reports.figures import LISTED, CLASSES, area_tasks, done_share, frozen_figures, unit_kinds
 
 CACHE_SECONDS = 60 * 60 * 24
 OVERDUE_SHOWN = 100  # on a period's public page; the open data carry every row
 UNITS_SHOWN = 50
+TASKS_SHOWN = 10  # per reform area and class on a period's public page; the JSON has them all
 
 
 def state() -> int:
@@ -86,9 +87,41 @@ def period_summary(published: PublishedPeriod) -> dict | None:
             for r in data["overdue"]
         ],
         "indicators": figures.indicators,
+        "tasks_kept": "task_lists" in data,
+        "tasks": _tasks(data),
         "cells": _cells(data, kinds),
         "text": published.narrative,
     }
+
+
+def _tasks(data: dict) -> list[dict]:
+    """The tasks done on time, done late and overdue by reform area, with their lead units
+    (public bodies, named): the frozen task lists, nothing else of the task."""
+    lists = area_tasks(data) or {}
+    rows = []
+    for area in data["areas"]:
+        for kind in LISTED:
+            for task in lists.get(area["id"], {}).get(kind, []):
+                rows.append({"area_number": area["number"], "area_name": area["label"],
+                             "result": kind, "task_code": task["task_code"],
+                             "task_title": task["task_title"],
+                             "lead_units": [n for n in task["unit_names"] if n]})
+    return rows
+
+
+def _tasks_by_area(summary: dict) -> list[dict]:
+    """The page's share of the task lists: per area and class the first TASKS_SHOWN."""
+    areas = []
+    for area in summary["by_area"]:
+        lists = []
+        for kind in LISTED:
+            tasks = [t for t in summary["tasks"]
+                     if t["area_number"] == area["number"] and t["result"] == kind]
+            if tasks:
+                lists.append({"kind": kind, "tasks": tasks[:TASKS_SHOWN], "count": len(tasks)})
+        if lists:
+            areas.append({"number": area["number"], "label": area["label"], "lists": lists})
+    return areas
 
 
 def _cells(data: dict, kinds: dict) -> list[dict]:
@@ -122,8 +155,10 @@ def _page(summary: dict) -> dict:
     The cache keeps this and the open data's bytes, never the full rows for a page: at national
     scale they run to tens of thousands, and every request would unpickle them all.
     """
-    page = {k: v for k, v in summary.items() if k not in ("cells", "by_unit", "overdue")}
+    page = {k: v for k, v in summary.items()
+            if k not in ("cells", "by_unit", "overdue", "tasks")}
     return {**page, "by_unit": summary["by_unit"][:UNITS_SHOWN],
+            "tasks_by_area": _tasks_by_area(summary),
             "unit_count": len(summary["by_unit"]),
             "overdue": summary["overdue"][:OVERDUE_SHOWN],
             "overdue_count": len(summary["overdue"])}
@@ -184,4 +219,4 @@ def overview(plan_id: int | None) -> dict:
     return {"plans": plans, "plan_id": chosen, **_cached(f"overview:{chosen}", build, version)}
 
 
-__all__ = ["OVERDUE_SHOWN", "UNITS_SHOWN"]
+__all__ = ["OVERDUE_SHOWN", "TASKS_SHOWN", "UNITS_SHOWN"]

@@ -33,6 +33,20 @@ COLUMNS = [
 ]
 
 
+# The JSON's "tasks": the tasks done on time, done late and overdue, by reform area.
+TASK_FIELDS = [
+    ("area_number", _("The reform area's number.")),
+    ("area_name", _("The reform area.")),
+    ("result", _("on_time: done by all its lead units, each on or before its due date; late: "
+                 "done by all, at least one after its due date; overdue: at least one lead unit "
+                 "had not completed it by its due date, before the period's last day.")),
+    ("task_code", _("The task's code in the plan.")),
+    ("task_title", _("The task, as the plan words it.")),
+    ("lead_units", _("The lead units (public bodies) it is counted for: for an overdue task, "
+                     "those overdue.")),
+]
+
+
 def csv_bytes(summary: dict) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -63,6 +77,8 @@ def json_bytes(summary: dict, *, dictionary_url: str) -> bytes:
         "by_unit": summary["by_unit"],
         "overdue": summary["overdue"],
         "indicators": summary["indicators"],
+        "task_fields": {name: str(meaning) for name, meaning in TASK_FIELDS},
+        "tasks": summary["tasks"] if summary["tasks_kept"] else None,
         "rows": summary["cells"],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

@@ -88,6 +88,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _public(render(request, "public/period_detail.html", {
         "s": summary, "kind_labels": KIND_LABELS, "units_shown": figures.UNITS_SHOWN,
         "overdue_shown": figures.OVERDUE_SHOWN, "kinds": dict(ReportingPeriod.Kind.choices),
+        "tasks_shown": figures.TASKS_SHOWN,
     }))
 
 
@@ -128,7 +129,8 @@ def period_json(request: HttpRequest, pk: int) -> HttpResponse:
 @rate_limited
 def data_dictionary(request: HttpRequest) -> HttpResponse:
     return _public(render(request, "public/data_dictionary.html", {
-        "columns": opendata.COLUMNS, "licence": opendata.LICENCE,
+        "columns": opendata.COLUMNS, "task_fields": opendata.TASK_FIELDS,
+        "licence": opendata.LICENCE,
         "periods": figures.overview(None)["periods"],
     }))
 

@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports import wording
-from reports.figures import PeriodFigures
+from reports.figures import PeriodFigures, area_tasks
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")
@@ -35,6 +35,9 @@ def build(figures: PeriodFigures) -> bytes:
         ("Phụ lục I - Đơn vị", "Kết quả thực hiện nhiệm vụ theo đơn vị",
          wording.unit_table(figures)),
         ("Phụ lục II - Quá hạn", "Danh mục nhiệm vụ quá hạn", wording.overdue_table(figures)),
+        ("Phụ lục III - Nhiệm vụ", "Nhiệm vụ hoàn thành đúng hạn, hoàn thành quá hạn và quá hạn "
+         "theo lĩnh vực" + (f". {wording.NO_TASK_LISTS}" if area_tasks(figures.data) is None
+                            else ""), wording.task_table(figures)),
     ]
     for name, caption, (header, rows) in sheets:
         ws = workbook.create_sheet(name[:31])
@@ -48,6 +51,12 @@ def build(figures: PeriodFigures) -> bytes:
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
             cell.border = BORDER
         for r, values in enumerate(rows, 5):
+            if isinstance(values, wording.Group):  # a reform area heading its tasks
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(header))
+                cell = ws.cell(row=r, column=1, value=_cell_value(str(values)))
+                cell.font = Font(name="Times New Roman", bold=True, size=12)
+                cell.border = BORDER
+                continue
             for col, value in enumerate(values, 1):
                 cell = ws.cell(row=r, column=col, value=_cell_value(value))
                 cell.font = Font(name="Times New Roman", size=12)

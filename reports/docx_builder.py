@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reports import wording
-from reports.figures import PeriodFigures, overdue_areas
+from reports.figures import PeriodFigures, area_tasks, overdue_areas
 from reports.models import PeriodNarrative
 from reports.wording import clean
 
@@ -28,8 +28,10 @@ TEXT_WIDTH_MM = 210 - MARGINS_MM["left"] - MARGINS_MM["right"]
 
 # Column widths in mm of each table, summing to the text width (165 mm).
 CLASS_WIDTHS = [12, 51, 15, 17, 17, 18, 15, 20]
-OVERDUE_WIDTHS = [12, 62, 38, 17, 20, 16]
+OVERDUE_WIDTHS = [12, 56, 36, 17, 25, 19]  # a date (dd/mm/yyyy) fits on one line
 INDICATOR_WIDTHS = [12, 73, 28, 28, 24]
+TASK_WIDTHS = [12, 63, 62, 28]
+ROW_KEPT_CHARS = 400  # a table row shorter than this never breaks across two pages
 HEADER_WIDTHS = [65, 100]
 SIGNATURE_WIDTHS = [85, 80]
 
@@ -238,7 +240,10 @@ def _results(document, figures: PeriodFigures) -> None:
     _table(document, *wording.area_table(figures), CLASS_WIDTHS, total_row=True)
 
     by_area = {row["id"]: row for row in data["by_area"]}
-    areas_of = overdue_areas(data)
+    lists = area_tasks(data)
+    if lists is None:
+        _body(document, wording.NO_TASK_LISTS)
+        areas_of = overdue_areas(data)
     for number, area in enumerate(data["areas"], 1):
         row = by_area.get(area["id"])
         _paragraph(document, f"{number}. {wording.area_name(area['label'])}", bold=True,
@@ -247,6 +252,12 @@ def _results(document, figures: PeriodFigures) -> None:
             _body(document, "Không có nhiệm vụ đến hạn trong kỳ.")
             continue
         _body(document, wording.class_sentence(row))
+        if lists is not None:
+            for kind, tasks in lists.get(area["id"], {}).items():
+                if tasks:
+                    _body(document, wording.task_sentence(kind, tasks))
+            continue
+        # A report frozen before the task lists: its overdue rows still name the tasks.
         late = [r for r in data["overdue"] if areas_of.get(r["assignment"]) == area["id"]]
         if late:
             listed = "; ".join(
@@ -276,15 +287,30 @@ def _table(document, header: list[str], rows: list[list], widths: list[int], *,
     marker = OxmlElement("w:tblHeader")
     marker.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(marker)
+    groups = []
     for index, values in enumerate(rows):
+        if isinstance(values, wording.Group):
+            row = table.add_row()
+            groups.append(row)
+            _cell(row.cells[0], [(str(values), {"bold": True, "align": WD_ALIGN_PARAGRAPH.LEFT})],
+                  size=TABLE_PT)
+            continue
         bold = total_row and index == len(rows) - 1
-        cells = table.add_row().cells
+        row = table.add_row()
+        if sum(len(str(value)) for value in values) < ROW_KEPT_CHARS:
+            # A short row split over two pages reads as two rows; a very long one (a task of
+            # every district) may split rather than leave most of a page blank.
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        cells = row.cells
         for position, (cell, value) in enumerate(zip(cells, values, strict=True)):
             align = (WD_ALIGN_PARAGRAPH.LEFT if isinstance(value, str) and position in (1, 2)
                      and not str(value).replace(",", "").isdigit()
                      else WD_ALIGN_PARAGRAPH.CENTER)
             _cell(cell, [(str(value), {"bold": bold})], size=TABLE_PT, align=align)
     _fixed_widths(table, widths)
+    for row in groups:  # merged after the widths are set: one cell across the table
+        row.cells[0].merge(row.cells[-1])
+        row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
     _paragraph(document, "", size=6)
 
 
@@ -322,7 +348,8 @@ def _annex_head(document, number: str, title: str, narrative: PeriodNarrative,
     paragraph = document.add_paragraph()
     paragraph.add_run().add_break(WD_BREAK.PAGE)
     _paragraph(document, f"Phụ lục {number}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for line in title.splitlines():  # broken where a reader would, not mid-phrase
+        _paragraph(document, line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     day = (narrative.issued_on.strftime("%d/%m/%Y") if narrative.issued_on else "...")
     number = f"{narrative.number or '...'}/{narrative.number_suffix}"
     _paragraph(document, f"(Kèm theo Báo cáo số {number} ngày {day} của {narrative.agency})",
@@ -339,10 +366,19 @@ def _annexes(document, figures: PeriodFigures, narrative: PeriodNarrative) -> No
         _table(document, header, rows, CLASS_WIDTHS)
     else:
         _body(document, "Không có nhiệm vụ đến hạn trong kỳ.")
-    _annex_head(document, "II", "DANH MỤC NHIỆM VỤ QUÁ HẠN (THEO ĐƠN VỊ CHỦ TRÌ, PHỐI HỢP)",
+    _annex_head(document, "II", "DANH MỤC NHIỆM VỤ QUÁ HẠN\n(THEO ĐƠN VỊ CHỦ TRÌ, PHỐI HỢP)",
                 narrative, figures)
     header, rows = wording.overdue_table(figures)
     if rows:
         _table(document, header, rows, OVERDUE_WIDTHS)
     else:
         _body(document, "Không có nhiệm vụ quá hạn đến hết kỳ báo cáo.")
+    _annex_head(document, "III", "DANH MỤC NHIỆM VỤ HOÀN THÀNH ĐÚNG HẠN, HOÀN THÀNH QUÁ HẠN\n"
+                "VÀ QUÁ HẠN THEO LĨNH VỰC (THEO ĐƠN VỊ CHỦ TRÌ)", narrative, figures)
+    header, rows = wording.task_table(figures)
+    if area_tasks(figures.data) is None:
+        _body(document, wording.NO_TASK_LISTS)
+    elif rows:
+        _table(document, header, rows, TASK_WIDTHS)
+    else:
+        _body(document, "Không có nhiệm vụ hoàn thành hoặc quá hạn trong kỳ.")

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from insight import reports as period_reports
 from plans.models import IndicatorValue, PeriodSnapshot, ReportingPeriod
 from solutions.models import Assignment
+from units.access import can_read_all
 from units.models import Unit
 
 CLASSES = ("on_time", "late", "in_progress", "overdue")
+LISTED = period_reports.LISTED
 
 
 @dataclass
@@ -38,9 +40,18 @@ def frozen_data(period: ReportingPeriod) -> dict | None:
 
 def figures_for(period: ReportingPeriod, user) -> PeriodFigures:
     """What the period report page shows this person (a coordinator or a leader reads the whole
-    province): the frozen figures of a closed period, today's of an open one (a draft)."""
-    data = period_reports.report_for(period, user)
-    return PeriodFigures(period=period, data=data, draft=frozen_data(period) is None,
+    province): the frozen figures of a closed period, today's of an open one (a draft).
+
+    A draft is the whole document that closing would freeze now (every overdue row, the task
+    lists), not the open page's shortened one: the report names every task it counts."""
+    draft = frozen_data(period) is None
+    if draft:
+        # Scoped as report_for() scopes it (the report's views admit read-all roles only).
+        scope = None if can_read_all(user) else Assignment.objects.for_user(user)
+        data = {**period_reports.period_report(period, scope), "scoped": scope is not None}
+    else:
+        data = period_reports.report_for(period, user)
+    return PeriodFigures(period=period, data=data, draft=draft,
                          indicators=indicator_rows(period))
 
 
@@ -78,6 +89,24 @@ def indicator_rows(period: ReportingPeriod) -> list[dict]:
 def _plain(value) -> str:
     """Decimal("100.00") -> "100", Decimal("86.50") -> "86.5" (never "1E+2")."""
     return format(value.normalize(), "f")
+
+
+def area_tasks(data: dict) -> dict[int, dict[str, list[dict]]] | None:
+    """{area id: {class: [task]}} of the report's task lists, each task with its task_code,
+    task_title and unit_names (its lead units' names, frozen with the report), for the classes
+    on_time, late and overdue; None for a report frozen before it kept the lists (schema < 3)."""
+    if "task_lists" not in data:
+        return None
+    names = {unit["id"]: unit["label"] for unit in data["units"]}
+    by_area: dict[int, dict[str, list[dict]]] = {
+        area["id"]: {kind: [] for kind in LISTED} for area in data["areas"]}
+    for item in data["task_lists"]:
+        lists = by_area.setdefault(item["area"], {kind: [] for kind in LISTED})
+        lists[item["class"]].append({
+            "task_code": item["task_code"], "task_title": item["task_title"],
+            "unit_names": [names.get(unit, "") for unit in item["units"]],
+        })
+    return by_area
 
 
 def overdue_areas(data: dict) -> dict[int, int]:

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from reports import annexes, docx_builder, pdf
-from reports.access import get_report_period, get_report_period_rw
+from reports.access import can_edit_report, get_report_period, get_report_period_rw
 from reports.figures import figures_for
 from reports.forms import NarrativeForm
 from reports.models import PeriodNarrative
 from reports.services import narrative_initial, narrative_save
-from units.access import is_coordinator
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HISTORY_SHOWN = 20
@@ -37,7 +36,7 @@ def narrative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_report_period(request, pk)
     figures = figures_for(period, request.user)
     narrative = narrative_initial(figures=figures)
-    can_edit = is_coordinator(request.user)
+    can_edit = can_edit_report(request.user)
     form = None
     if can_edit:
         form = NarrativeForm(request.POST if request.method == "POST" else None,

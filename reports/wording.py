@@ -8,7 +8,7 @@ import datetime
 import re
 
 from plans.models import ReportingPeriod
-from reports.figures import PeriodFigures, done_share
+from reports.figures import PeriodFigures, area_tasks, done_share
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -34,6 +34,21 @@ CLASS_WORDS = {
     "in_progress": "Đang thực hiện trong hạn",
     "overdue": "Quá hạn",
 }
+LIST_WORDS = {
+    "on_time": "Nhiệm vụ hoàn thành đúng hạn",
+    "late": "Nhiệm vụ hoàn thành quá hạn",
+    "overdue": "Nhiệm vụ quá hạn",
+}
+RESULT_WORDS = {"on_time": "Hoàn thành đúng hạn", "late": "Hoàn thành quá hạn",
+                "overdue": "Quá hạn"}
+# The tasks named in an area's paragraph of section II, and the units named for each (a task
+# given to every district would fill half a page); Annex III names them all.
+NARRATIVE_TASKS = 5
+NARRATIVE_UNITS = 3
+NO_TASK_LISTS = (
+    "Kỳ báo cáo này được khóa sổ trước khi Cổng lưu danh sách nhiệm vụ theo từng lĩnh vực, nên "
+    "báo cáo chỉ nêu số lượng; các nhiệm vụ quá hạn được liệt kê tại Phụ lục II."
+)
 COMPARISON = {"gte": "≥", "gt": ">", "lte": "≤"}
 ROLE_WORDS = {"lead": "Chủ trì", "support": "Phối hợp"}
 
@@ -119,6 +134,47 @@ def overdue_table(figures: PeriodFigures) -> tuple[list[str], list[list]]:
         for i, r in enumerate(figures.data["overdue"], 1)
     ]
     return ["STT", "Nhiệm vụ", "Đơn vị", "Vai trò", "Hạn", "Số ngày quá hạn"], rows
+
+
+def task_name(task: dict, cap: int | None = NARRATIVE_UNITS) -> str:
+    """ "2.1 Số hóa hồ sơ (Sở Tư pháp, Huyện Anh Sơn, Sở Y tế và 12 đơn vị khác)" """
+    names = [name for name in task["unit_names"] if name]
+    shown = names if cap is None or len(names) <= cap else names[:cap]
+    units = ", ".join(shown)
+    if len(shown) < len(names):
+        units += f" và {len(names) - len(shown)} đơn vị khác"
+    return f"{task['task_code']} {task['task_title']}" + (f" ({units})" if units else "")
+
+
+def task_sentence(kind: str, tasks: list[dict], cap: int = NARRATIVE_TASKS) -> str:
+    """ "Nhiệm vụ quá hạn (7 nhiệm vụ): 2.1 Số hóa hồ sơ (Sở Tư pháp); ... và 2 nhiệm vụ khác." """
+    named = "; ".join(task_name(task) for task in tasks[:cap])
+    more = f" và {len(tasks) - cap} nhiệm vụ khác (Phụ lục III)" if len(tasks) > cap else ""
+    return f"{LIST_WORDS[kind]} ({len(tasks)} nhiệm vụ): {named}{more}."
+
+
+class Group(str):
+    """A table row that heads a group (a reform area): one merged cell, in bold."""
+
+
+def task_table(figures: PeriodFigures) -> tuple[list[str], list]:
+    """Annex III: every task done on time, done late and overdue, by reform area, with its lead
+    units. Empty for a report frozen before it kept the lists."""
+    by_area = area_tasks(figures.data) or {}
+    rows: list = []
+    number = 0
+    for index, area in enumerate(figures.data["areas"], 1):
+        lists = by_area.get(area["id"], {})
+        tasks = [(kind, task) for kind in LIST_WORDS for task in lists.get(kind, [])]
+        if not tasks:
+            continue
+        # Numbered as in section II and Table 1 (1, 2, ...), not by the area's own number.
+        rows.append(Group(f"{index}. {area_name(area['label'])}"))
+        for kind, task in tasks:
+            number += 1
+            rows.append([number, f"{task['task_code']} {task['task_title']}",
+                         ", ".join(n for n in task["unit_names"] if n), RESULT_WORDS[kind]])
+    return ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Kết quả"], rows
 
 
 def indicator_table(figures: PeriodFigures) -> tuple[list[str], list[list]]:

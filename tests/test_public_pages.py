@@ -175,7 +175,7 @@ def _evidence_name(w, marker, users):
 def _person(w, marker, users):
     person = UserFactory(username=f"u{marker}", first_name=marker, last_name=marker,
                          email=f"{marker}@example.org")
-    MembershipFactory(user=person, unit=w.assignments[2].unit)
+    MembershipFactory(user=person, unit=w.assignments[2].unit, is_contact=True)
     if hasattr(person, "profile"):
         person.profile.phone = marker[-10:]
         person.profile.save()
@@ -218,8 +218,40 @@ def _unpublished_period(w, marker, users):
     assert marker in str(period.snapshot.data)  # it is in the frozen figures, unpublished
 
 
-# One line per kind of object; comments on assignments will be one more line.
+def _comment(w, marker, users):
+    from solutions.services import comment_create
+
+    comment_create(assignment=w.assignments[2], user=users["staff"], body=f"Trao đổi {marker}",
+                   attachment=SimpleUploadedFile(f"{marker}.pdf", PDF,
+                                                 content_type="application/pdf"))
+
+
+def _task_after_freeze(w, marker, users):
+    """A task done on time but created after the period closed: in no frozen task list."""
+    import datetime
+
+    from tests.factories import AssignmentFactory, TaskFactory
+
+    task = TaskFactory(plan=w.plan, area=w.areas[0], code="1.9", title=marker,
+                       due_date=datetime.date(w.plan.year, 6, 1))
+    AssignmentFactory(task=task, unit=w.assignments[0].unit,
+                      completed_on=datetime.date(w.plan.year, 5, 1), latest_percent=100)
+
+
+def _renamed_after_freeze(w, marker, users):
+    """A listed task renamed and a listed unit renamed after close: the frozen names stay."""
+    from solutions.models import Task
+    from units.models import Unit
+
+    Task.objects.filter(pk=w.assignments[0].task_id).update(title=marker)
+    Unit.objects.filter(pk=w.assignments[0].unit_id).update(name=marker)
+
+
+# One line per kind of object.
 LEAK_KINDS = {
+    "comment on an assignment, and its file": _comment,
+    "task created after the freeze": _task_after_freeze,
+    "names changed after the freeze": _renamed_after_freeze,
     "progress entry note": _assignment_note,
     "evidence file name": _evidence_name,
     "person name, email, phone": _person,
@@ -227,7 +259,6 @@ LEAK_KINDS = {
     "draft (open) period": _draft_period,
     "signer and recipients of a published period": _signer_of_published,
     "unpublished period and its assignments": _unpublished_period,
-    # "comment on an assignment": _comment,  (when comments arrive: one more line)
 }
 
 
@@ -305,3 +336,18 @@ def test_the_demo_publishes_a_closed_period_with_its_report(db, monkeypatch, ano
     assert page.status_code == 200
     assert year_2024.narrative.signer_name.encode() not in page.content
     assert isinstance(published.published_at, datetime.datetime)
+
+
+def test_indicator_figures_use_the_readers_decimal_mark(anonymous, published):
+    from django.utils import translation
+
+    from publication.templatetags.public_tags import number
+
+    url = reverse("public:period-detail", args=[published.period.pk])
+    assert "97,5 %" in anonymous.get(url).content.decode()
+    with translation.override(translation.get_language()):
+        english = anonymous.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "97.5 %" in english and "97,5" not in english
+    with translation.override("vi"):
+        assert (number("86.5"), number("100"), number(None), number("x")) == (
+            "86,5", "100", "", "x")

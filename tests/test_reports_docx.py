@@ -96,10 +96,11 @@ def test_header_title_and_sections(as_coordinator, world):
                     "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
                     "III. ĐÁNH GIÁ CHUNG", "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI",
                     "V. ĐỀ XUẤT, KIẾN NGHỊ", "1. Cải cách thể chế",
-                    "2. Cải cách thủ tục hành chính", "Phụ lục I", "Phụ lục II"):
+                    "2. Cải cách thủ tục hành chính", "Phụ lục I", "Phụ lục II",
+                    "Phụ lục III"):
         assert heading in texts, heading
     assert texts.index("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH") < texts.index("V. ĐỀ XUẤT, KIẾN NGHỊ")
-    signature = _table_rows(document.tables[-3])[0]
+    signature = _table_rows(document.tables[-4])[0]
     assert signature[0].startswith("Nơi nhận:")
     assert "(Đã ký)" in signature[1]
     # The draft names the late units and what they are late on.
@@ -138,14 +139,14 @@ def test_every_figure_equals_the_snapshot(as_coordinator, world):
     # Table 2: the indicators against their targets.
     assert _table_rows(tables[2])[1][1:5] == ["Tỷ lệ hồ sơ đúng hạn", "≥ 95 %", "97,5 %", "Đạt"]
     # Annex I: by unit, worst first, as the snapshot orders them.
-    unit_rows = _table_rows(tables[-2])[1:]
+    unit_rows = _table_rows(tables[-3])[1:]
     assert [r[1] for r in unit_rows] == [u["label"] for u in data["by_unit"]]
     for row, expected in zip(unit_rows, data["by_unit"], strict=True):
         assert [int(c) for c in row[2:7]] == [expected[k] for k in
                                               ("total", "on_time", "late", "in_progress",
                                                "overdue")]
     # Annex II: the overdue list with the units.
-    overdue_rows = _table_rows(tables[-1])[1:]
+    overdue_rows = _table_rows(tables[-2])[1:]
     assert [(r[1].split()[0], r[2], int(r[5])) for r in overdue_rows] == [
         (o["task_code"], o["unit_name"], o["days_late"]) for o in data["overdue"]]
     # The per-area sentence carries the same figures.

@@ -58,7 +58,7 @@ def test_coordinator_edits_and_history_is_kept(as_coordinator, coordinator, worl
     header = document.tables[0].rows[0].cells
     assert "Số: 125/BC-UBND" in header[0].text
     assert "Nghệ An, ngày 18 tháng 12 năm 2025" in header[1].text
-    assert "Nguyễn Văn Thử" in document.tables[-3].rows[0].cells[1].text
+    assert "Nguyễn Văn Thử" in document.tables[-4].rows[0].cells[1].text
     page = as_coordinator.get(_url(world)).content.decode()
     # The history names who changed it.
     assert (coordinator.get_full_name() or coordinator.username) in page

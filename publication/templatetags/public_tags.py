@@ -1,6 +1,8 @@
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import formats
 
 register = template.Library()
 
@@ -16,3 +18,14 @@ def dmy(value: str | None) -> str:
 @register.filter
 def lookup(mapping: dict, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def number(value: str | None) -> str:
+    """A frozen figure kept as text ("97.5") in the reader's language: 97,5 in Vietnamese."""
+    if value in (None, ""):
+        return ""
+    try:
+        return formats.number_format(Decimal(str(value)), use_l10n=True)
+    except InvalidOperation:
+        return str(value)

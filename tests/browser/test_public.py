@@ -59,6 +59,9 @@ def test_public_pages_pass_axe_in_both_languages(demo, live_server, page):
                 found[f"{language} {path} 390px"] = problems
             if language == "vi":
                 _shoot(page, name, 390)
+                if name == "public-period":  # the task lists as a phone shows them
+                    page.locator(".pubtasks").screenshot(
+                        path=str(SCREENSHOTS / "public-period-tasks-390.png"))
     assert found == {}
 
 
@@ -92,3 +95,37 @@ def test_official_report_page_for_coordinators(demo, live_server, page, login):
     page.goto(f"{live_server.url}/cong-khai/quan-ly/")
     assert violations(page) == []
     _shoot(page, "publication", 390)
+
+
+@pytest.mark.parametrize("username, sees", [
+    ("coordinator", True), ("leader", True), ("staff.tuphap", False), ("head.tuphap", False),
+])
+def test_period_page_shows_the_report_links_by_role(demo, live_server, page, login, username,
+                                                    sees):
+    """The official report's links only for those its views let in; no sideways scroll."""
+    period = PublishedPeriod.objects.order_by("period__end_date").last().period
+    login(username)
+    page.goto(f"{live_server.url}/periods/{period.pk}/")
+    links = page.locator(".period-actions a[href*='/official/']")
+    assert (links.count() > 0) == sees
+    if sees:
+        assert page.locator(".period-actions a[href$='.docx']").count() == 1
+        for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+            if not href.endswith(".pdf"):  # LibreOffice is tested once, elsewhere
+                response = page.request.get(f"{live_server.url}{href}")
+                assert response.status == 200, href
+    # No menu link runs under the language switch, the bell or the name (a coordinator's menu
+    # is long: it wraps).
+    tools = page.locator(".topbar__tools").bounding_box()
+    for box in (link.bounding_box() for link in page.locator(".mainnav a").all()):
+        assert (box["x"] + box["width"] <= tools["x"] or box["y"] >= tools["y"] + tools["height"]
+                or box["y"] + box["height"] <= tools["y"]), (box, tools)
+    _shoot(page, f"period-{username}", 1366)
+    page.screenshot(path=str(SCREENSHOTS / f"period-{username}-1366-top.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shoot(page, f"period-{username}", 390)
+    # The first screen as a phone shows it (the full page is too tall to read as one image).
+    page.locator(".period-actions").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / f"period-{username}-390-actions.png"))
