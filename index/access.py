@@ -79,15 +79,18 @@ ACTIONS = {
 }
 
 
-def may(user, assessment: Assessment, action: str, role: str | None = None) -> bool:
+def may(user, assessment: Assessment, action: str, role: str | None = None, *,
+        again: bool = False) -> bool:
     """Whether the person may do `action` now (the phase and their role), for one that sees
-    the assessment. `role`: the person's membership role in its unit, if known."""
+    the assessment. `role`: the person's membership role in its unit, if known. again: the
+    submission may be one a colleague has just made (two heads at once: the second is told
+    so by the service, not refused)."""
     campaign = assessment.campaign
     if action == "correct":  # a decided line's correction, by Sở Nội vụ, council on
         return campaign.phase >= Phase.COUNCIL and (user.is_superuser or is_coordinator(user))
     if campaign.phase != ACTIONS[action]:
         return False
-    if action in ("self", "submit") and assessment.is_submitted:
+    if action in ("self", "submit") and assessment.is_submitted and not again:
         return False
     if user.is_superuser:
         return True
@@ -100,13 +103,14 @@ def may(user, assessment: Assessment, action: str, role: str | None = None) -> b
     return is_coordinator(user)  # decide: the council's decisions, recorded by Sở Nội vụ
 
 
-def get_assessment(user, pk, *, action: str | None = None) -> Assessment:
+def get_assessment(user, pk, *, action: str | None = None, again: bool = False) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.for_user(user).select_related("campaign__criteria_set", "unit"),
         pk=pk,
     )
     assessment.viewer_role = _role_in(user, assessment.unit_id)
-    if action is not None and not may(user, assessment, action, assessment.viewer_role):
+    if action is not None and not may(user, assessment, action, assessment.viewer_role,
+                                      again=again):
         raise PermissionDenied
     return assessment
 

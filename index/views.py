@@ -449,7 +449,7 @@ def assessment_self(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = access.get_assessment(request.user, pk, action="submit")
+    assessment = access.get_assessment(request.user, pk, action="submit", again=True)
     try:
         services.assessment_submit(assessment=assessment, user=request.user)
     except services.RuleError as error:

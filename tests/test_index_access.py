@@ -91,6 +91,11 @@ def test_only_the_head_submits(campaign, unit_a, as_staff_a, as_head_a, head_a):
     assert assessment.submitted_by == head_a
     # read-only to the unit afterwards
     assert as_staff_a.get(_url("assessment-self", assessment)).status_code == 403
+    # A second submission (another head, another tab) is told so, not refused; staff still are.
+    again = as_head_a.post(_url("assessment-submit", assessment), follow=True,
+                           headers={"accept-language": "en"})
+    assert again.status_code == 200 and "was submitted already" in again.text
+    assert as_staff_a.post(_url("assessment-submit", assessment)).status_code == 403
 
 
 def test_appraisal_by_appraisers_in_the_appraisal_phase(campaign, unit_a, as_appraiser,
