@@ -27,6 +27,7 @@ VERSION_SOURCES = [
     ("solutions_progressentry", "id"),
     ("solutions_verification", "id"),
     ("solutions_deadlineextension", "id"),
+    ("solutions_reminder", "id"),  # who was reminded and is still silent (compliance)
     ("solutions_historicalassignment", "history_id"),
     ("solutions_historicaltask", "history_id"),
     ("units_historicalunit", "history_id"),

@@ -17,7 +17,7 @@ from plans.services import ensure_periods
 from plans import access
 from plans.access import period_from_query, plan_from_query
 from plans.views import indicator_summary
-from solutions.models import reporting_compliance_for
+from solutions.models import current_reporting_window, reporting_compliance_for
 from units.access import is_coordinator
 
 
@@ -46,8 +46,19 @@ def _dashboard_context(request: HttpRequest) -> dict:
         context |= {"period": period, "periods": plan.periods.all(), "as_of": as_of}
         context |= figures.dashboard(request.user, plan, as_of)
         context["indicators"] = indicator_summary(plan, period)
-        context["compliance"] = reporting_compliance_for(request.user, plan, on=today)
+        context["compliance"] = _compliance(request.user, plan, today)
     return context
+
+
+def _compliance(user, plan: Plan, today) -> dict | None:
+    """Reporting compliance in the current window, cached like the figures: an aggregate over
+    every open assignment of the plan, under the window's dates and the data version."""
+    window = current_reporting_window(plan, today)
+    if window is None:
+        return None
+    since, cutoff, _period = window
+    return cache.cached_figures(user, plan, today, f"compliance:{since}:{cutoff}",
+                                lambda: reporting_compliance_for(user, plan, on=today))
 
 
 # --- Reporting periods --------------------------------------------------------------------------

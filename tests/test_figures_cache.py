@@ -16,7 +16,7 @@ from insight.services import close_period
 from plans.models import Indicator, IndicatorValue, ReformArea
 from plans.services import ensure_periods
 from solutions.models import Assignment
-from solutions.services import extend_deadline, record_progress
+from solutions.services import extend_deadline, record_progress, reminder_send
 from tests.factories import AssignmentFactory, TaskFactory
 
 
@@ -177,3 +177,27 @@ def test_a_task_added_to_the_plan_shows_in_the_task_list(as_leader, scene, unit_
     task = TaskFactory(plan=scene["plan"], title="Số hóa hồ sơ một cửa")
     AssignmentFactory(task=task, unit=unit_a, role=Assignment.Role.LEAD)
     assert "Số hóa hồ sơ một cửa" in html(as_leader, address)
+
+
+def test_reporting_compliance_is_kept_with_the_figures(as_leader, scene, coordinator, staff_a,
+                                                       assignment_a, monkeypatch):
+    """The dashboard's compliance is an aggregate over every open assignment: computed once
+    per data version, and exact on the next request after a report or a reminder."""
+    from insight import views
+
+    calls = []
+    original = views.reporting_compliance_for
+    monkeypatch.setattr(views, "reporting_compliance_for",
+                        lambda *a, **k: calls.append(a) or original(*a, **k))
+    address = url(scene, "dashboard")
+    first = as_leader.get(address).context["compliance"]
+    assert as_leader.get(address).context["compliance"] == first
+    assert len(calls) == 1
+    record_progress(assignment=assignment_a, user=staff_a, percent=30, note="Đang làm")
+    after_report = as_leader.get(address).context["compliance"]
+    assert after_report["reported"] == first["reported"] + 1
+    reminder_send(assignment=scene["task"].assignments.exclude(pk=assignment_a.pk).first(),
+                  user=coordinator)
+    after_reminder = as_leader.get(address).context["compliance"]
+    assert after_reminder["silent_count"] == after_report["silent_count"] + 1
+    assert len(calls) == 3
