@@ -9,6 +9,7 @@ from insight.dashboard import plan_assignments, sorted_unit_rows, unit_figures
 from plans.models import Plan
 from plans.access import plan_from_query
 from insight import scorecards
+from insight.cache import cached_figures
 from solutions.models import reporting_compliance_for
 from units.access import get_unit, is_coordinator
 
@@ -71,7 +72,9 @@ def _ranking_context(request: HttpRequest) -> dict:
         "as_of": today,
         "groups": [
             _with_page(request, group)
-            for group in (scorecards.ranking(request.user, plan, today) if plan else [])
+            for group in (cached_figures(request.user, plan, today, "ranking",
+                                         lambda: scorecards.ranking(request.user, plan, today))
+                          if plan else [])
         ],
         **formula_context(),
     }
@@ -88,10 +91,11 @@ def _heatmap_context(request: HttpRequest) -> dict:
     today = timezone.localdate()
     heatmaps = []
     if plan is not None:
-        for group in scorecards.GROUPS:
-            heatmap = scorecards.area_heatmap(request.user, plan, group, today)
-            if heatmap.rows or group != "other":
-                heatmaps.append(heatmap)
+        heatmaps = cached_figures(request.user, plan, today, "heatmap", lambda: [
+            heatmap for group in scorecards.GROUPS
+            if (heatmap := scorecards.area_heatmap(request.user, plan, group, today)).rows
+            or group != "other"
+        ])
     return {"plan": plan, "plans": Plan.objects.all(), "as_of": today, "heatmaps": heatmaps,
             "max_rows": scorecards.HEATMAP_MAX_ROWS}
 

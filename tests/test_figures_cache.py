@@ -35,6 +35,7 @@ def url(scene, page: str) -> str:
         "dashboard": f"/?plan={plan}",
         "period-report": reverse("insight:period-report", args=[scene["year"].pk]),
         "ranking": f"/units/ranking/?plan={plan}",
+        "heatmap": f"/units/heatmap/?plan={plan}",
         "task-list": f"/tasks/?plan={plan}",
     }[page]
 
@@ -79,7 +80,8 @@ def test_figures_are_computed_once_per_write(as_leader, as_coordinator, scene, c
     assert len(computations) == 2
 
 
-@pytest.mark.parametrize("page", ["dashboard", "period-report", "task-list"])
+@pytest.mark.parametrize("page", ["dashboard", "period-report", "task-list", "ranking",
+                                  "heatmap"])
 def test_a_progress_report_shows_on_the_next_request(as_leader, scene, page, staff_a,
                                                      assignment_a):
     address = url(scene, page)
@@ -201,3 +203,22 @@ def test_reporting_compliance_is_kept_with_the_figures(as_leader, scene, coordin
     after_reminder = as_leader.get(address).context["compliance"]
     assert after_reminder["silent_count"] == after_report["silent_count"] + 1
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("page", ["ranking", "heatmap"])
+def test_the_ranking_and_the_heatmap_are_computed_once_per_version(
+        as_leader, scene, page, staff_a, assignment_a, monkeypatch):
+    from insight import scorecards
+
+    calls = []
+    name = {"ranking": "ranking", "heatmap": "area_heatmap"}[page]
+    original = getattr(scorecards, name)
+    monkeypatch.setattr(scorecards, name, lambda *a, **k: calls.append(a) or original(*a, **k))
+    address = url(scene, page)
+    html(as_leader, address)
+    html(as_leader, address)
+    computed = len(calls)
+    assert computed >= 1
+    record_progress(assignment=assignment_a, user=staff_a, percent=100, note="Xong")
+    html(as_leader, address)
+    assert len(calls) == 2 * computed
